@@ -1,0 +1,167 @@
+"""Plain data classes shared by every stage of the pipeline.
+
+They carry data only. Parsing, matching and judging are pure functions over them,
+so each stage can be tested without a network, a file system or Prefect.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+DoiStatus = Literal["resolves", "not_found", "invalid", "unverified"]
+MatchStatus = Literal["matched", "ambiguous", "not_found", "unverified"]
+Retraction = Literal["none", "retracted", "expression_of_concern", "corrected", "withdrawn"]
+Verdict = Literal["supported", "partially_supported", "unsupported", "contradicted", "unverifiable"]
+Severity = Literal["error", "warning", "info"]
+
+VERDICTS: tuple[str, ...] = (
+    "supported",
+    "partially_supported",
+    "unsupported",
+    "contradicted",
+    "unverifiable",
+)
+CLAIM_KINDS: tuple[str, ...] = (
+    "statistic",
+    "efficacy",
+    "causal",
+    "source_description",
+    "product",
+    "definition",
+    "recommendation",
+)
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One sentence of an article body; `line` is 1-based in the article file."""
+
+    text: str
+    line: int
+    paragraph: int
+
+
+@dataclass
+class Reference:
+    """A reference as the article wrote it: nothing here comes from a registry."""
+
+    key: str
+    raw: str
+    line: int
+    authors: list[str] = field(default_factory=list)  # surnames with initials as written
+    year: int | None = None
+    title: str | None = None
+    container: str | None = None  # journal or book series
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    edition: str | None = None
+    publisher: str | None = None
+    place: str | None = None
+    doi: str | None = None
+    pmid: str | None = None
+    isbn: str | None = None
+    url: str | None = None
+    kind: Literal["article", "book"] = "article"
+    description: str | None = None  # the article's own sentence about this source
+    description_line: int | None = None
+
+    @property
+    def first_author_surname(self) -> str | None:
+        if not self.authors:
+            return None
+        return self.authors[0].split(",")[0].strip()
+
+
+@dataclass
+class Article:
+    """An article split into body sentences and its reference list."""
+
+    name: str  # file stem, used for report names
+    path: str
+    sentences: list[Sentence]
+    references: list[Reference]
+
+
+@dataclass
+class Claim:
+    """One check-worthy statement; a row of claims.csv."""
+
+    claim_id: str
+    article: str
+    line: int
+    kind: str
+    text: str
+    refs: list[str]  # reference keys; empty means the article cites nothing for it
+    status: str = "proposed"  # proposed | reviewed | rejected (editors set the last two)
+    note: str = ""
+
+    @property
+    def cited(self) -> bool:
+        return bool(self.refs)
+
+
+@dataclass
+class Work:
+    """Registry metadata normalised to one shape, whichever registry gave it."""
+
+    doi: str | None = None
+    title: str | None = None
+    authors: list[str] = field(default_factory=list)  # "Surname, Given" as the registry has it
+    year: int | None = None
+    container: str | None = None
+    container_short: list[str] = field(default_factory=list)
+    issn: list[str] = field(default_factory=list)
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+    publisher: str | None = None
+    type: str | None = None
+    isbn: list[str] = field(default_factory=list)
+    pmid: str | None = None
+    abstract: str | None = None
+    abstract_source: str | None = None
+    is_retracted: bool = False
+    updates: list[dict] = field(default_factory=list)  # {type, doi, date, source}
+
+
+@dataclass
+class Mismatch:
+    field: str
+    cited: str
+    registry: str
+    severity: Severity
+    explanation: str
+
+
+@dataclass
+class ReferenceCheck:
+    """What citeaudit concluded about one reference."""
+
+    key: str
+    doi: str | None
+    doi_status: DoiStatus
+    match: MatchStatus
+    retraction: Retraction
+    mismatches: list[Mismatch] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notices: list[dict] = field(default_factory=list)  # retraction/correction notices
+    source_file: str | None = None
+    provenance: str | None = None  # where the compared record came from
+
+
+@dataclass
+class Evidence:
+    ref: str
+    sentence: str
+    score: float
+
+
+@dataclass
+class ClaimResult:
+    claim: Claim
+    verdict: Verdict
+    reason: str
+    evidence: list[Evidence] = field(default_factory=list)
+    supporting_refs: list[str] = field(default_factory=list)  # for uncited claims
