@@ -1,0 +1,134 @@
+"""Article files to structure: body sentences with line numbers, and the reference list.
+
+Line numbers are kept exactly as in the file because editors and CI annotations point
+at them. The reference list is located by its heading; each reference line may be
+followed by the article's own sentence describing that source, which is itself a claim
+about the source.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from citeaudit.errors import InputError
+from citeaudit.models import Article, Reference, Sentence
+from citeaudit.references import looks_like_reference, parse_reference, reference_keys
+from citeaudit.sentences import split_sentences
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt"}
+
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(references|sources|bibliography|works cited|citations)"
+    r"(?:\*\*)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Page furniture scraped along with the article: not prose, never a claim.
+_TRAILER = re.compile(r"^\s*(comments?|share|related posts?|leave a reply)\s*:?\s*$", re.I)
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
+def read_article(path: Path) -> Article:
+    """Read and parse an article file, rejecting what cannot be an article."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            f"unsupported article format '{path.suffix or '(none)'}' "
+            f"(expected {', '.join(sorted(SUPPORTED_SUFFIXES))})",
+            path=path,
+        )
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("article not found", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read article: {exc.strerror}", path=path) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise InputError(
+            f"article is {len(data) // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
+            path=path,
+        )
+    if b"\x00" in data:
+        raise InputError("article is a binary file, not text", path=path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        raise InputError("article is not UTF-8 text", path=path, row=row) from None
+    if not text.strip():
+        raise InputError("article is empty", path=path)
+    return parse_article(text, name=path.stem, path=str(path))
+
+
+def parse_article(text: str, name: str, path: str) -> Article:
+    """Split an article's text into body sentences and parsed references (pure)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ref_start = _find_references_heading(lines)
+    body_lines = lines if ref_start is None else lines[:ref_start]
+    sentences = _body_sentences(body_lines)
+    references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
+    return Article(name=name, path=path, sentences=sentences, references=references)
+
+
+def _find_references_heading(lines: list[str]) -> int | None:
+    for index in range(len(lines) - 1, -1, -1):  # the last such heading: bodies may mention "Sources"
+        if _REFERENCES_HEADING.match(lines[index]):
+            return index
+    return None
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line number, text) of each paragraph.
+
+    Web copy often has one paragraph per line with no blank lines between, while
+    hand-written Markdown wraps paragraphs; a line joins the previous one only when
+    that one did not end a sentence and this one continues it in lower case.
+    """
+    paragraphs: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            paragraphs.append((number, []))
+            continue
+        if (
+            paragraphs
+            and paragraphs[-1][1]
+            and not re.search(r"[.!?:\"”)]$", paragraphs[-1][1][-1])
+            and line[:1].islower()
+        ):
+            paragraphs[-1][1].append(line)
+        else:
+            paragraphs.append((number, [line]))
+    return [(start, " ".join(parts)) for start, parts in paragraphs if parts]
+
+
+def _body_sentences(lines: list[str]) -> list[Sentence]:
+    sentences: list[Sentence] = []
+    for index, (line, text) in enumerate(_paragraphs(lines)):
+        if _TRAILER.match(text):
+            continue
+        text = _MD_HEADING.sub("", text)
+        for sentence in split_sentences(text):
+            sentences.append(Sentence(text=sentence, line=line, paragraph=index))
+    return sentences
+
+
+def _parse_reference_section(lines: list[str], heading: int) -> list[Reference]:
+    references: list[Reference] = []
+    for number in range(heading + 2, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line or _TRAILER.match(line):
+            continue
+        if looks_like_reference(line):
+            references.append(parse_reference(line, line_number=number))
+        elif references and references[-1].description is None and len(line.split()) >= 4:
+            references[-1].description = line
+            references[-1].description_line = number
+    for reference, key in zip(references, reference_keys(references), strict=True):
+        reference.key = key
+    return references
+
+
+def paragraph_text(article: Article, paragraph: int) -> str:
+    """The whole paragraph a sentence belongs to, for showing a claim in context."""
+    return " ".join(s.text for s in article.sentences if s.paragraph == paragraph)

@@ -1,0 +1,41 @@
+"""DOI syntax: normalisation and validation, before any registry is asked.
+
+A DOI that is malformed is `invalid` without a network call; a well-formed one is
+normalised so that the same work cited in different spellings is looked up once.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import unquote
+
+_PREFIXES = re.compile(
+    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+)
+# Crossref's recommended pattern for modern DOIs, plus the old Wiley 10.1002/(SICI) form.
+_DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:<>\[\]A-Z0-9]+$", re.IGNORECASE)
+_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+
+
+def normalize_doi(value: str) -> str:
+    """Strip resolver prefixes, URL-encoding and trailing punctuation; lower-case.
+
+    DOIs are case-insensitive, so the lower-case form is the identity we key on.
+    """
+    doi = unquote(value.strip())
+    doi = _PREFIXES.sub("", doi)
+    doi = doi.rstrip(".,;:)]}>'\"")
+    # A closing parenthesis is part of some DOIs (10.1002/(SICI)...); keep it when balanced.
+    if value.strip().rstrip(".,;").endswith(")") and doi.count("(") > doi.count(")"):
+        doi += ")"
+    return doi.lower()
+
+
+def is_valid_doi(doi: str) -> bool:
+    return bool(_DOI.match(doi))
+
+
+def find_doi(text: str) -> str | None:
+    """The first DOI written in free text, normalised, or None."""
+    match = _IN_TEXT.search(text)
+    return normalize_doi(match.group(1)) if match else None
