@@ -71,7 +71,9 @@ def parse_article(text: str, name: str, path: str) -> Article:
 
 
 def _find_references_heading(lines: list[str]) -> int | None:
-    for index in range(len(lines) - 1, -1, -1):  # the last such heading: bodies may mention "Sources"
+    for index in range(
+        len(lines) - 1, -1, -1
+    ):  # the last such heading: bodies may mention "Sources"
         if _REFERENCES_HEADING.match(lines[index]):
             return index
     return None

@@ -96,6 +96,9 @@ class Claim:
     refs: list[str]  # reference keys; empty means the article cites nothing for it
     status: str = "proposed"  # proposed | reviewed | rejected (editors set the last two)
     note: str = ""
+    # 1-based line in claims.csv where the row starts, for messages; None if not read
+    # from a file. Not compared, so a claim equals itself after a write/read round trip.
+    row: int | None = field(default=None, compare=False)
 
     @property
     def cited(self) -> bool:

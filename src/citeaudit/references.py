@@ -18,13 +18,17 @@ _YEAR_PAREN = re.compile(r"\((\d{4})[a-z]?(?:,[^)]*)?\)")
 _AUTHOR_APA = re.compile(
     r"(?P<surname>[A-Z][\w'’\-]+(?:[ -](?:[A-Z][\w'’\-]+))*),\s+(?P<initials>(?:[A-Z]\.\s?-?)+)"
 )
-_VANCOUVER_AUTHORS = re.compile(r"^((?:[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)* [A-Z]{1,3}(?:, |\. |\.$))+)")
+_VANCOUVER_AUTHORS = re.compile(
+    r"^((?:[A-Z][\w'’\-]+(?: [A-Z][\w'’\-]+)* [A-Z]{1,3}(?:, |\. |\.$))+)"
+)
 _VOL_ISSUE_PAGES = re.compile(
     r"(?P<volume>\d+)\s*(?:\((?P<issue>[^)]+)\))?\s*[,:]\s*(?P<pages>[A-Z]?\d+(?:\s*[-–]\s*[A-Z]?\d+)?)"
 )
 _EDITION = re.compile(r"(\d+(?:st|nd|rd|th))\s+ed(?:ition)?\.?", re.IGNORECASE)
 _BOOK_VOLUME = re.compile(r"\bVol(?:ume)?\.?\s*(\d+)", re.IGNORECASE)
-_PLACE_PUBLISHER = re.compile(r"(?P<place>[A-Z][\w .]+(?:,\s*[A-Z]{2})?):\s*(?P<publisher>[^.]+)\.?\s*$")
+_PLACE_PUBLISHER = re.compile(
+    r"(?P<place>[A-Z][\w .]+(?:,\s*[A-Z]{2})?):\s*(?P<publisher>[^.]+)\.?\s*$"
+)
 _PMID = re.compile(r"\b(?:PMID:?\s*|pubmed\.ncbi\.nlm\.nih\.gov/)(\d{1,9})\b", re.IGNORECASE)
 _ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*([\d\- ]{9,17}[\dXx])\b")
 _URL = re.compile(r"https?://[^\s<>\"]+")
@@ -44,7 +48,11 @@ def looks_like_reference(line: str) -> bool:
         or _VANCOUVER_AUTHORS.match(text)
     )
     has_identifier = bool(find_doi(text) or _PMID.search(text))
-    return (has_year and starts_with_author) or has_identifier or bool(_NUMBERED.match(line) and has_year)
+    return (
+        (has_year and starts_with_author)
+        or has_identifier
+        or bool(_NUMBERED.match(line) and has_year)
+    )
 
 
 def parse_reference(raw: str, line_number: int) -> Reference:
@@ -82,7 +90,11 @@ def _parse_author_year(text: str, year: re.Match[str], ref: Reference) -> None:
     # edition, volume and "Place: Publisher".
     title, _, after = rest.partition(". ")
     ref.title = title.strip().rstrip(".") or None
-    if _EDITION.search(after) or _PLACE_PUBLISHER.search(after) or not _VOL_ISSUE_PAGES.search(after):
+    if (
+        _EDITION.search(after)
+        or _PLACE_PUBLISHER.search(after)
+        or not _VOL_ISSUE_PAGES.search(after)
+    ):
         _parse_book_tail(after, ref)
     else:
         _parse_container(after, ref)

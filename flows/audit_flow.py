@@ -1,0 +1,227 @@
+"""Prefect 3 flow that runs the citeaudit pipeline on a schedule.
+
+The flow is deliberately thin: every decision about articles, claims, sources and
+verdicts lives in `citeaudit.pipeline`, which the CLI calls too (`pipeline.run`).
+The flow only adds what Prefect is for: observable steps, retries of registry
+look-ups, parameter validation before any work starts, and a summary artifact.
+
+Granularity: one task per stage, and one task per *batch of articles* for the
+registry look-ups. Never one task per reference: a Prefect task run costs 16-100 ms
+of orchestration here, which would dwarf an offline audit of a six-reference article.
+
+A run that finds broken citations is a successful run with findings: the flow
+returns them (and publishes them in the artifact) instead of raising, so a nightly
+re-check shows up as Completed with a non-zero ``failure_count``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NO_CACHE
+from pydantic import AfterValidator, Field
+
+# Imported as a module (not its functions) so the stage functions are looked up at
+# call time: the flow stays a thin wrapper and tests can stand in for a stage.
+from citeaudit import pipeline
+from citeaudit.models import Article, Claim
+from citeaudit.pipeline import ArticleAudit, RunOptions, RunResult
+
+ARTIFACT_KEY = "citeaudit-summary"
+"""Key of the Markdown artifact; a fixed key gives the UI a history across runs."""
+
+FailOn = Literal["broken", "mismatch", "warning", "never"]
+"""The fail levels the pipeline accepts (kept in step with `RunOptions.fail_on`)."""
+
+RESOLVE_RETRIES_ONLINE = 2
+"""Registry look-ups fail transiently (timeouts, 504s); offline reads do not, so
+retrying them would only delay the real error."""
+
+
+def _existing_file(path: str) -> str:
+    """Reject a missing article before the run does any work (pydantic validator)."""
+    if not Path(path).is_file():
+        raise ValueError(f"article file not found: {path!r} (relative to {Path.cwd()})")
+    return path
+
+
+ArticlePath = Annotated[str, AfterValidator(_existing_file)]
+BatchSize = Annotated[int, Field(ge=1)]
+ArticleList = Annotated[list[ArticlePath], Field(min_length=1)]
+
+
+@task(name="load-articles", cache_policy=NO_CACHE)
+def load_articles_task(paths: list[str]) -> list[Article]:
+    """Parse the article files (one task: parsing is fast and local)."""
+    return pipeline.load_articles([Path(p) for p in paths])
+
+
+@task(name="load-claims", cache_policy=NO_CACHE)
+def load_claims_task(options: RunOptions, articles: list[Article]) -> list[Claim]:
+    """Read and validate claims.csv against the parsed articles."""
+    return pipeline.load_claims(options, articles)
+
+
+@task(name="resolve-sources-batch", cache_policy=NO_CACHE, retry_delay_seconds=10)
+def resolve_batch_task(batch: list[Article], options: RunOptions) -> dict[str, dict]:
+    """Resolve every reference of a batch of articles in one task run.
+
+    Settings (API keys, the polite-pool e-mail) are left to the library to read from
+    the environment, so they never become flow or task parameters that Prefect stores.
+    """
+    return pipeline.resolve_sources(batch, options)
+
+
+@task(name="audit-articles", cache_policy=NO_CACHE)
+def audit_task(
+    articles: list[Article],
+    claims: list[Claim],
+    sources: dict[str, dict],
+    options: RunOptions,
+) -> list[ArticleAudit]:
+    """Judge references and claims (pure; no I/O)."""
+    return pipeline.audit_articles(articles, claims, sources, options)
+
+
+@task(name="write-reports", cache_policy=NO_CACHE)
+def write_reports_task(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
+    """Write reports/<article>.html and .json and collect failures at the fail level."""
+    return pipeline.write_reports(audits, options)
+
+
+def batches(items: list[Article], size: int) -> list[list[Article]]:
+    """Split articles into consecutive batches of at most `size` (the flow's only logic)."""
+    return [items[i : i + size] for i in range(0, len(items), size)]
+
+
+def summarize(result: RunResult) -> dict[str, Any]:
+    """Reduce a RunResult to the small, JSON-safe dict the flow returns.
+
+    Only counts, names, failure lines and paths: the flow's return value and the
+    artifact are stored by the Prefect server, so nothing from Settings goes in here.
+    """
+    per_article = []
+    for audit in result.audits:
+        verdicts = Counter(c.verdict for c in audit.claims)
+        name = audit.article.name
+        per_article.append(
+            {
+                "article": name,
+                "references": len(audit.references),
+                "references_with_problems": sum(
+                    1 for r in audit.references if r.problems or r.mismatches
+                ),
+                "claims": len(audit.claims),
+                "verdicts": dict(sorted(verdicts.items())),
+                "reports": [
+                    str(p) for p in result.report_paths if Path(p).stem == name
+                ],
+            }
+        )
+    return {
+        "articles": [a["article"] for a in per_article],
+        "failure_count": len(result.failures),
+        "failures": list(result.failures),
+        "exit_code": result.exit_code,
+        "report_paths": [str(p) for p in result.report_paths],
+        "per_article": per_article,
+    }
+
+
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_SECRET_PARAM = re.compile(r"(?i)\b(api[_-]?key|mailto|token|email)=[^&\s)]+")
+
+
+def _scrub(text: str) -> str:
+    """Belt and braces: drop e-mail addresses and key=value secrets from artifact text."""
+    return _SECRET_PARAM.sub(r"\1=[redacted]", _EMAIL.sub("[redacted]", text))
+
+
+def render_markdown(summary: dict[str, Any], *, max_failures: int = 50) -> str:
+    """Render the summary as the Markdown shown in the Prefect UI's Artifacts page."""
+    status = "no failures" if summary["failure_count"] == 0 else (
+        f"**{summary['failure_count']} failure(s)** at the fail level"
+    )
+    lines = [
+        "# citeaudit summary",
+        "",
+        f"{len(summary['articles'])} article(s) audited; {status}.",
+        "",
+        "| article | references | with problems | claims | verdicts | reports |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for row in summary["per_article"]:
+        verdicts = ", ".join(f"{k}: {v}" for k, v in row["verdicts"].items()) or "-"
+        reports = "<br>".join(f"`{p}`" for p in row["reports"]) or "-"
+        lines.append(
+            f"| {row['article']} | {row['references']} | {row['references_with_problems']} "
+            f"| {row['claims']} | {verdicts} | {reports} |"
+        )
+    if summary["failures"]:
+        lines += ["", "## Failures", ""]
+        lines += [f"- {line}" for line in summary["failures"][:max_failures]]
+        if len(summary["failures"]) > max_failures:
+            lines.append(f"- ... and {len(summary['failures']) - max_failures} more")
+    return _scrub("\n".join(lines) + "\n")
+
+
+@flow(name="citeaudit-audit-site", log_prints=False)
+def audit_site(
+    articles: ArticleList,
+    claims_csv: str = "claims.csv",
+    sources_dir: str = "sources",
+    out_dir: str = "reports",
+    offline: bool = True,
+    fail_on: FailOn = "broken",
+    batch_size: BatchSize = 50,
+) -> dict[str, Any]:
+    """Audit articles' claims and citations, as `citeaudit` does, under Prefect.
+
+    Parameters are validated by Prefect (pydantic) before any task runs: a missing
+    article, an unknown ``fail_on`` or ``batch_size < 1`` fails the run at once with
+    a ``ParameterTypeError`` naming the bad parameter.
+
+    Returns the summary from `summarize`; failures are findings, not a crash.
+    """
+    logger = get_run_logger()
+    options = RunOptions(
+        claims_csv=Path(claims_csv),
+        sources_dir=Path(sources_dir),
+        out_dir=Path(out_dir),
+        offline=offline,
+        fail_on=fail_on,
+    )
+    parsed = load_articles_task(articles)
+    claims = load_claims_task(options, parsed)
+
+    resolve = resolve_batch_task.with_options(
+        retries=0 if offline else RESOLVE_RETRIES_ONLINE
+    )
+    sources: dict[str, dict] = {}
+    # Batches run one after another: online look-ups share the registries' rate
+    # limits, so concurrent batches would only earn 429s.
+    for batch in batches(parsed, batch_size):
+        sources.update(resolve(batch, options))
+
+    audits = audit_task(parsed, claims, sources, options)
+    result = write_reports_task(audits, options)
+
+    summary = summarize(result)
+    create_markdown_artifact(
+        markdown=render_markdown(summary),
+        key=ARTIFACT_KEY,
+        description="citeaudit: per-article counts and report paths",
+    )
+    if summary["failure_count"]:
+        logger.warning(
+            "%d failure(s) at fail level %r; see the %s artifact",
+            summary["failure_count"],
+            fail_on,
+            ARTIFACT_KEY,
+        )
+    return summary

@@ -1,0 +1,57 @@
+"""Writing files so that a crash or a full disk never leaves a half-written one.
+
+Editors keep hand-made work in these files (claims.csv above all); a truncated file
+would silently lose it. Readers therefore see either the old file or the new one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import uuid
+from pathlib import Path
+
+
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
+    """Replace `path` with `data` in one step; on any failure the old file is untouched."""
+    # Write through a symlink rather than replacing the link with a regular file.
+    target = Path(os.path.realpath(path))
+    # Same directory, so os.replace is a rename within one file system (atomic on POSIX).
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    # os.open with 0o666 lets the umask decide, as for any newly created file; mkstemp's
+    # 0o600 would make a shared claims.csv unreadable to the rest of the team.
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+    _fsync_directory(target.parent)
+
+
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
+    """Like `atomic_write_bytes`; newlines are written exactly as given, never translated."""
+    atomic_write_bytes(path, text.encode(encoding))
+
+
+def _fsync_directory(directory: Path) -> None:
+    """Make the rename itself durable; without this a power cut can undo it."""
+    if os.name != "posix":
+        return
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)
