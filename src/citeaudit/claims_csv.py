@@ -141,7 +141,8 @@ def _decode(path: str | os.PathLike[str], data: bytes) -> str:
     except UnicodeDecodeError as exc:
         before = data[: exc.start]
         row = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        # In characters, as an editor's cursor counts them, not bytes.
+        column = len(before[before.rfind(b"\n") + 1 :].decode("utf-8", "replace")) + 1
         raise _error(
             path,
             row,
@@ -268,22 +269,32 @@ def merge_claims(existing: list[Claim], proposed: list[Claim]) -> tuple[list[Cla
 
 def format_claims(claims: Iterable[Claim]) -> str:
     """The exact text `write_claims` writes; separate so it can be diffed or previewed."""
+    # The csv writer quotes a cell only for characters in its lineterminator, so with "\n"
+    # a cell holding a lone "\r" would be written bare and split the row when read back.
+    # Rows are therefore written with "\r\n" (quoting both) and the terminator swapped.
     buffer = io.StringIO(newline="")
-    writer = csv.writer(buffer, lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow(COLUMNS)
-    for claim in claims:
-        cells = (
-            claim.claim_id,
-            claim.article,
-            str(claim.line),
-            claim.kind,
-            claim.text,
-            REFS_SEPARATOR.join(claim.refs),
-            claim.status,
-            claim.note,
-        )
-        writer.writerow([neutralise(cell) for cell in cells])
-    return buffer.getvalue()
+    writer = csv.writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    lines: list[str] = []
+    for cells in [COLUMNS, *(_cells(claim) for claim in claims)]:
+        buffer.seek(0)
+        buffer.truncate()
+        writer.writerow(cells)
+        lines.append(buffer.getvalue().removesuffix("\r\n") + "\n")
+    return "".join(lines)
+
+
+def _cells(claim: Claim) -> list[str]:
+    cells = (
+        claim.claim_id,
+        claim.article,
+        str(claim.line),
+        claim.kind,
+        claim.text,
+        REFS_SEPARATOR.join(claim.refs),
+        claim.status,
+        claim.note,
+    )
+    return [neutralise(cell) for cell in cells]
 
 
 def write_claims(path: str | os.PathLike[str], claims: Iterable[Claim]) -> None:

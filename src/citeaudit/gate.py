@@ -1,0 +1,69 @@
+"""The CI gate: which findings fail a run at a given --fail-on level.
+
+Levels nest: `retracted` fails only on retracted or withdrawn sources; `broken` (the
+default) adds DOIs that do not resolve and references that match nothing;
+`mismatch` adds metadata errors and ambiguous matches; `unsupported` adds claims the
+sources do not support; `never` only reports. `unverified` (no definite registry
+answer) fails only when asked for, because a registry outage is not the article's fault.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+FAIL_LEVELS: dict[str, frozenset[str]] = {
+    "never": frozenset(),
+    "retracted": frozenset({"retracted"}),
+    "broken": frozenset({"retracted", "broken"}),
+    "mismatch": frozenset({"retracted", "broken", "mismatch"}),
+    "unsupported": frozenset({"retracted", "broken", "mismatch", "unsupported"}),
+}
+
+
+def reference_findings(ref: dict[str, Any]) -> list[tuple[str, str]]:
+    """(category, message) for one reference of a JSON report."""
+    key = ref["key"]
+    out: list[tuple[str, str]] = []
+    if ref["retraction"] in ("retracted", "withdrawn"):
+        notice = next((n for n in ref.get("notices", []) if n.get("type") in ("retraction", "withdrawal")), {})
+        detail = f" (notice {notice['doi']})" if notice.get("doi") else ""
+        out.append(("retracted", f"[{key}] the cited work is {ref['retraction']}{detail}"))
+    if ref["doi_status"] in ("not_found", "invalid"):
+        what = "is malformed" if ref["doi_status"] == "invalid" else "does not resolve"
+        out.append(("broken", f"[{key}] DOI {ref['doi'] or ref['cited'].get('doi')} {what}"))
+    if ref["match"] == "not_found":
+        out.append(("broken", f"[{key}] no registry record matches this reference"))
+    if ref["match"] == "ambiguous":
+        out.append(("mismatch", f"[{key}] several registry records fit this reference; add its DOI"))
+    for mismatch in ref["mismatches"]:
+        if mismatch["severity"] == "error":
+            out.append(
+                ("mismatch", f"[{key}] {mismatch['field']}: cited '{mismatch['cited']}', registry '{mismatch['registry']}'")
+            )
+    if "unverified" in (ref["doi_status"], ref["match"]) and not out:
+        out.append(("unverified", f"[{key}] not verified against a registry"))
+    return out
+
+
+def claim_findings(claim: dict[str, Any]) -> list[tuple[str, str]]:
+    if claim["verdict"] in ("unsupported", "contradicted"):
+        return [("unsupported", f"[{claim['id']}] claim {claim['verdict']}: {claim.get('reason', '')}")]
+    return []
+
+
+def failures(report: dict[str, Any], fail_on: str, fail_on_unverified: bool = False) -> list[str]:
+    """One line per finding at or above the level: `path:line: category: message`."""
+    categories = set(FAIL_LEVELS[fail_on])
+    if fail_on_unverified:
+        categories.add("unverified")
+    path = report["article"]["path"]
+    lines: list[str] = []
+    for ref in report["references"]:
+        for category, message in reference_findings(ref):
+            if category in categories:
+                lines.append(f"{path}:{ref['cited']['line']}: {category}: {message}")
+    for claim in report["claims"]:
+        for category, message in claim_findings(claim):
+            if category in categories:
+                lines.append(f"{path}:{claim['line']}: {category}: {message}")
+    return lines
