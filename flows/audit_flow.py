@@ -17,7 +17,6 @@ re-check shows up as Completed with a non-zero ``failure_count``.
 from __future__ import annotations
 
 import re
-from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -29,14 +28,15 @@ from pydantic import AfterValidator, Field
 # Imported as a module (not its functions) so the stage functions are looked up at
 # call time: the flow stays a thin wrapper and tests can stand in for a stage.
 from citeaudit import pipeline
-from citeaudit.models import Article, Claim
-from citeaudit.pipeline import ArticleAudit, RunOptions, RunResult
+from citeaudit.models import Article
+from citeaudit.pipeline import ArticleAudit, ClaimSet, RunOptions, RunResult
 
 ARTIFACT_KEY = "citeaudit-summary"
 """Key of the Markdown artifact; a fixed key gives the UI a history across runs."""
 
-FailOn = Literal["broken", "mismatch", "warning", "never"]
-"""The fail levels the pipeline accepts (kept in step with `RunOptions.fail_on`)."""
+FailOn = Literal["never", "retracted", "broken", "mismatch", "unsupported"]
+"""The levels of `citeaudit.gate.FAIL_LEVELS`, spelled out so Prefect's parameter schema
+(and the UI's run form) can list them; a test keeps the two in step."""
 
 RESOLVE_RETRIES_ONLINE = 2
 """Registry look-ups fail transiently (timeouts, 504s); offline reads do not, so
@@ -62,8 +62,8 @@ def load_articles_task(paths: list[str]) -> list[Article]:
 
 
 @task(name="load-claims", cache_policy=NO_CACHE)
-def load_claims_task(options: RunOptions, articles: list[Article]) -> list[Claim]:
-    """Read and validate claims.csv against the parsed articles."""
+def load_claims_task(options: RunOptions, articles: list[Article]) -> ClaimSet:
+    """Read and validate claims.csv (claims are proposed for articles it lacks)."""
     return pipeline.load_claims(options, articles)
 
 
@@ -80,7 +80,7 @@ def resolve_batch_task(batch: list[Article], options: RunOptions) -> dict[str, d
 @task(name="audit-articles", cache_policy=NO_CACHE)
 def audit_task(
     articles: list[Article],
-    claims: list[Claim],
+    claims: ClaimSet,
     sources: dict[str, dict],
     options: RunOptions,
 ) -> list[ArticleAudit]:
@@ -102,29 +102,33 @@ def batches(items: list[Article], size: int) -> list[list[Article]]:
 def summarize(result: RunResult) -> dict[str, Any]:
     """Reduce a RunResult to the small, JSON-safe dict the flow returns.
 
-    Only counts, names, failure lines and paths: the flow's return value and the
+    Per-article counts are copied from each JSON report's own ``summary`` (the
+    library computed them; the flow must not re-judge anything). Failure lines are
+    the gate's ``path:line: category: message`` lines, attributed to an article by
+    its path. Only counts, names, failure lines and paths: the return value and the
     artifact are stored by the Prefect server, so nothing from Settings goes in here.
     """
     per_article = []
     for audit in result.audits:
-        verdicts = Counter(c.verdict for c in audit.claims)
+        counts = audit.report.get("summary", {})
         name = audit.article.name
         per_article.append(
             {
                 "article": name,
-                "references": len(audit.references),
-                "references_with_problems": sum(
-                    1 for r in audit.references if r.problems or r.mismatches
+                "path": audit.article.path,
+                "references": counts.get("references", len(audit.references)),
+                "problems": counts.get("problems", 0),
+                "claims": counts.get("claims", len(audit.claims)),
+                "uncited_claims": counts.get("uncited_claims", 0),
+                "verdicts": dict(sorted(counts.get("verdicts", {}).items())),
+                "failures": sum(
+                    1 for line in result.failures if line.startswith(f"{audit.article.path}:")
                 ),
-                "claims": len(audit.claims),
-                "verdicts": dict(sorted(verdicts.items())),
-                "reports": [
-                    str(p) for p in result.report_paths if Path(p).stem == name
-                ],
+                "reports": [str(p) for p in result.report_paths if Path(p).stem == name],
             }
         )
     return {
-        "articles": [a["article"] for a in per_article],
+        "articles": [row["article"] for row in per_article],
         "failure_count": len(result.failures),
         "failures": list(result.failures),
         "exit_code": result.exit_code,
@@ -144,23 +148,25 @@ def _scrub(text: str) -> str:
 
 def render_markdown(summary: dict[str, Any], *, max_failures: int = 50) -> str:
     """Render the summary as the Markdown shown in the Prefect UI's Artifacts page."""
-    status = "no failures" if summary["failure_count"] == 0 else (
-        f"**{summary['failure_count']} failure(s)** at the fail level"
+    status = (
+        "no failures"
+        if summary["failure_count"] == 0
+        else f"**{summary['failure_count']} failure(s)** at the fail level"
     )
     lines = [
         "# citeaudit summary",
         "",
         f"{len(summary['articles'])} article(s) audited; {status}.",
         "",
-        "| article | references | with problems | claims | verdicts | reports |",
-        "|---|---:|---:|---:|---|---|",
+        "| article | references | reference problems | claims | verdicts | failures | reports |",
+        "|---|---:|---:|---:|---|---:|---|",
     ]
     for row in summary["per_article"]:
         verdicts = ", ".join(f"{k}: {v}" for k, v in row["verdicts"].items()) or "-"
         reports = "<br>".join(f"`{p}`" for p in row["reports"]) or "-"
         lines.append(
-            f"| {row['article']} | {row['references']} | {row['references_with_problems']} "
-            f"| {row['claims']} | {verdicts} | {reports} |"
+            f"| {row['article']} | {row['references']} | {row['problems']} "
+            f"| {row['claims']} | {verdicts} | {row['failures']} | {reports} |"
         )
     if summary["failures"]:
         lines += ["", "## Failures", ""]
@@ -199,9 +205,7 @@ def audit_site(
     parsed = load_articles_task(articles)
     claims = load_claims_task(options, parsed)
 
-    resolve = resolve_batch_task.with_options(
-        retries=0 if offline else RESOLVE_RETRIES_ONLINE
-    )
+    resolve = resolve_batch_task.with_options(retries=0 if offline else RESOLVE_RETRIES_ONLINE)
     sources: dict[str, dict] = {}
     # Batches run one after another: online look-ups share the registries' rate
     # limits, so concurrent batches would only earn 429s.

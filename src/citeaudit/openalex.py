@@ -19,11 +19,26 @@ from citeaudit.registry import NotFound, RegistryAnswer, TransientError, ask, cl
 _PYALEX_BASE = "https://api.openalex.org"
 
 
-def _works_class(base_url: str) -> type[pyalex.Works]:
+class _TimeoutSession(requests.Session):
+    """pyalex calls session.get() without a timeout; a hung registry must not hang a run."""
+
+    def __init__(self, timeout: float):
+        super().__init__()
+        self.timeout = timeout
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:  # type: ignore[override]
+        kwargs.setdefault("timeout", self.timeout)
+        return super().request(*args, **kwargs)
+
+
+def _works_class(base_url: str, timeout: float) -> type[pyalex.Works]:
     class Works(pyalex.Works):  # the class name must stay "Works": pyalex builds the path from it
         @property
         def url(self) -> str:
             return base_url + super().url.removeprefix(_PYALEX_BASE)
+
+        def _get_from_url(self, url: str, session: requests.Session | None = None) -> Any:
+            return super()._get_from_url(url, session or _TimeoutSession(timeout))
 
     return Works
 
@@ -31,7 +46,7 @@ def _works_class(base_url: str) -> type[pyalex.Works]:
 class OpenAlexClient:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._works = _works_class(settings.openalex_url)
+        self._works = _works_class(settings.openalex_url, settings.timeout)
         # pyalex reads its configuration from a module-level dict at request time.
         pyalex.config.email = settings.mailto
         pyalex.config.api_key = settings.openalex_api_key

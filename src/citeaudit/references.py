@@ -126,7 +126,7 @@ def _parse_book_tail(after: str, ref: Reference) -> None:
 
 def _parse_vancouver(text: str, ref: Reference) -> None:
     """Vancouver/AMA: `Hong CZ. Title. Am J Phys Med Rehabil. 1994;73(4):256-63.`"""
-    parts = [p.strip() for p in re.split(r"(?<=[a-z\d\)])\.\s+", text) if p.strip()]
+    parts = [p.strip() for p in re.split(r"(?<=[A-Za-z\d\)])\.\s+", text) if p.strip()]
     if parts and _VANCOUVER_AUTHORS.match(parts[0] + "."):
         ref.authors = [
             re.sub(r"^(.*) ([A-Z]{1,3})$", r"\1, \2", a.strip())

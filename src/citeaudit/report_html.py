@@ -91,12 +91,12 @@ _RETRACTION: dict[str, tuple[str, str, str]] = {
     "retracted": ("Retracted", "severe", "‼"),
     "withdrawn": ("Withdrawn", "severe", "‼"),
     "expression_of_concern": ("Expression of concern", "bad", "!"),
-    "corrected": ("Corrected", "info", "i"),
+    "corrected": ("Corrected", "info", "ℹ"),
 }
 _SEVERITY: dict[str, tuple[str, str, str]] = {
     "error": ("Error", "bad", "✗"),
     "warning": ("Check", "warn", "!"),
-    "info": ("Note", "info", "i"),
+    "info": ("Note", "info", "ℹ"),
 }
 _NOTICE_LABELS: dict[str, str] = {
     "retraction": "Retraction notice",
@@ -131,6 +131,12 @@ _FIELDS: tuple[tuple[str, str], ...] = (
     ("url", "URL"),
 )
 _MISMATCH_FIELD_TO_ROW: dict[str, str] = {"journal": "container"}
+# Summary chips: references counted by their worst mismatch.
+_MISMATCH_COUNT_LABELS: dict[str, str] = {
+    "error": "with wrong details",
+    "warning": "with details to check",
+    "info": "with notes only",
+}
 _RICH_REGISTRY_FIELDS = frozenset({"title", "container"})
 
 
@@ -208,7 +214,9 @@ _PMID = re.compile(r"^\d{1,9}$")
 _OPENALEX = re.compile(
     r"^(?:https?://(?:api\.)?openalex\.org/(?:works/)?)?([WwAaSsIiCcPpFfTt]\d{1,12})/?$"
 )
-_PUBMED_URL = re.compile(r"^https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|www\.ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?$")
+_PUBMED_URL = re.compile(
+    r"^https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|www\.ncbi\.nlm\.nih\.gov/pubmed)/(\d{1,9})/?$"
+)
 
 
 def doi_url(doi: str | None) -> str | None:
@@ -297,6 +305,7 @@ def _reference_links(ref: Mapping[str, Any]) -> list[Link]:
 # ---------------------------------------------------------------------------------------
 # Highlighting
 
+# Common English function words of 4+ letters: sharing them says nothing about content.
 _STOPWORDS = frozenset(
     """
     about above after again against also although among another because been before being
@@ -306,7 +315,7 @@ _STOPWORDS = frozenset(
     such than that their theirs them themselves then there therefore these they this those
     though through thus under until upon very were what when where whether which while
     whom whose will with within without would your yours yourself yourselves
-    """.split()
+    """.split()  # noqa: SIM905 - a word list reads better as text than as 90 quoted items
 )
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 # In sanitized HTML: a tag, an entity, or a word. Only words are ever wrapped.
@@ -323,9 +332,7 @@ def _stem(word: str) -> str:
 
 def content_words(text: str) -> set[str]:
     """Lower-cased words of 4+ letters that are not stopwords, plural-folded."""
-    return {
-        _stem(w) for w in _WORD.findall(text) if len(w) >= 4 and w.lower() not in _STOPWORDS
-    }
+    return {_stem(w) for w in _WORD.findall(text) if len(w) >= 4 and w.lower() not in _STOPWORDS}
 
 
 def highlight_shared_words(html: Markup, words: set[str]) -> Markup:
@@ -450,12 +457,21 @@ class ClaimView:
 
 
 @dataclass(frozen=True)
+class MismatchView:
+    field: str
+    severity: str
+    cited: str
+    registry: str
+    explanation: str
+
+
+@dataclass(frozen=True)
 class Row:
     key: str
     label: str
     cited: str | None
     registry: Markup | str | None
-    mismatch: Mapping[str, Any] | None
+    mismatch: MismatchView | None
     badge: Badge | None
 
 
@@ -628,16 +644,21 @@ def _reference_view(
     cited: Mapping[str, Any] = ref.get("cited") or {}
     registry: Mapping[str, Any] = ref.get("registry") or {}
     mismatches: list[Mapping[str, Any]] = list(ref.get("mismatches") or [])
-    by_row: dict[str, Mapping[str, Any]] = {}
+    by_row: dict[str, MismatchView] = {}
+    order = {"error": 0, "warning": 1, "info": 2}
     for m in mismatches:
-        field_name = _MISMATCH_FIELD_TO_ROW.get(str(m.get("field")), str(m.get("field")))
+        view = MismatchView(
+            field=str(m.get("field")),
+            severity=str(m.get("severity")),
+            cited=str(m.get("cited") or "") or "none",
+            registry=str(m.get("registry") or "") or "none",
+            explanation=str(m.get("explanation") or ""),
+        )
+        row_key = _MISMATCH_FIELD_TO_ROW.get(view.field, view.field)
+        old = by_row.get(row_key)
         # Keep the most severe mismatch per row.
-        order = {"error": 0, "warning": 1, "info": 2}
-        old = by_row.get(field_name)
-        if old is None or order.get(str(m.get("severity")), 3) < order.get(
-            str(old.get("severity")), 3
-        ):
-            by_row[field_name] = m
+        if old is None or order.get(view.severity, 3) < order.get(old.severity, 3):
+            by_row[row_key] = view
 
     rows: list[Row] = []
     known = {key for key, _ in _FIELDS}
@@ -654,21 +675,13 @@ def _reference_view(
         mismatch = by_row.get(key)
         if cited_value is None and registry_value is None and mismatch is None:
             continue
-        badge = _badge(_SEVERITY, str(mismatch.get("severity")), "severity") if mismatch else None
+        badge = _badge(_SEVERITY, mismatch.severity, "severity") if mismatch else None
         rows.append(Row(key, label, cited_value, registry_value, mismatch, badge))
     for key, mismatch in by_row.items():
         if key not in known:
-            badge = _badge(_SEVERITY, str(mismatch.get("severity")), "severity")
-            rows.append(
-                Row(
-                    key,
-                    key.replace("_", " ").capitalize(),
-                    _text(mismatch.get("cited")),
-                    _text(mismatch.get("registry")),
-                    mismatch,
-                    badge,
-                )
-            )
+            badge = _badge(_SEVERITY, mismatch.severity, "severity")
+            label = key.replace("_", " ").capitalize()
+            rows.append(Row(key, label, mismatch.cited, mismatch.registry, mismatch, badge))
 
     retraction = str(ref.get("retraction") or "none")
     notices = [_notice_view(n, retraction) for n in ref.get("notices") or []]
@@ -990,13 +1003,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         (
             "Field mismatches",
             [
-                Count(
-                    _plural(n, "reference") + f" ({_SEVERITY[s][0].lower()})",
-                    s,
-                    n,
-                    _SEVERITY[s][1],
-                    "mismatch-count",
-                )
+                Count(_MISMATCH_COUNT_LABELS[s], s, n, _SEVERITY[s][1], "mismatch-count")
                 for s, n in sorted(
                     mismatch_severity.items(),
                     key=lambda kv: ["error", "warning", "info"].index(kv[0]),
@@ -1077,4 +1084,3 @@ def _asset(name: str) -> str:
     if closing in text.lower():
         raise ValueError(f"{name} must not contain {closing!r}")
     return text
-

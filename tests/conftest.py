@@ -1,0 +1,53 @@
+"""Shared fixtures: the local registry server, settings pointing at it, and a copy of
+the seed workspace (article, claims.csv, sources/) that tests may change freely."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from registry_server import RegistryServer
+
+from citeaudit.config import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED_ARTICLE = ROOT / "articles" / "back-muscle-pain.md"
+
+
+@pytest.fixture(scope="session")
+def registry_session() -> Iterator[RegistryServer]:
+    with RegistryServer() as server:
+        yield server
+
+
+@pytest.fixture
+def registry(registry_session: RegistryServer) -> Iterator[RegistryServer]:
+    """The session's server, with any faults a test injected cleared afterwards."""
+    yield registry_session
+    registry_session.clear_faults()
+
+
+@pytest.fixture
+def settings(registry: RegistryServer) -> Settings:
+    return Settings(
+        crossref_url=registry.crossref_url,
+        openalex_url=registry.openalex_url,
+        doi_url=registry.doi_url,
+        mailto="editor@example.org",
+        openalex_api_key="test-key-123",
+        timeout=5,
+        retries=1,
+        backoff=0.01,
+    )
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Path:
+    """A user's checkout in miniature: the seed article, the reviewed claims.csv and sources/."""
+    (tmp_path / "articles").mkdir()
+    shutil.copy(SEED_ARTICLE, tmp_path / "articles" / SEED_ARTICLE.name)
+    shutil.copy(ROOT / "claims.csv", tmp_path / "claims.csv")
+    shutil.copytree(ROOT / "sources", tmp_path / "sources")
+    return tmp_path

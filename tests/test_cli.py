@@ -1,0 +1,136 @@
+"""The command line as CI and editors use it: exit codes, stderr lines, files written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+
+from citeaudit.report_json import report_schema
+
+ARTICLE = "articles/back-muscle-pain.md"
+
+
+def citeaudit(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "citeaudit.cli", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **(env or {})},
+    )
+
+
+def test_offline_check_of_the_seed_writes_reports_that_match_the_schema(workspace):
+    result = citeaudit(workspace, "check", ARTICLE, "--offline")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((workspace / "reports" / "back-muscle-pain.json").read_text())
+    jsonschema.validate(report, report_schema())
+    assert report["summary"]["references"] == 6
+    assert (workspace / "reports" / "back-muscle-pain.html").stat().st_size > 1000
+    assert "back-muscle-pain.md: 6 references" in result.stdout
+
+
+def test_fail_on_unsupported_exits_1_with_one_line_per_problem_pointing_at_the_article(workspace):
+    result = citeaudit(workspace, "check", ARTICLE, "--offline", "--fail-on", "unsupported")
+    assert result.returncode == 1
+    lines = result.stderr.strip().splitlines()
+    statistic = [line for line in lines if "80-90%" in line]
+    assert statistic and statistic[0].startswith("articles/back-muscle-pain.md:2: unsupported: ")
+    assert all(line.startswith("articles/back-muscle-pain.md:") for line in lines)
+
+
+def test_unverified_references_fail_only_when_asked(workspace):
+    assert citeaudit(workspace, "check", ARTICLE, "--offline").returncode == 0
+    result = citeaudit(workspace, "check", ARTICLE, "--offline", "--fail-on-unverified")
+    assert result.returncode == 1
+    assert "unverified: [borgstein2002] not verified against a registry" in result.stderr
+
+
+def test_retracted_source_fails_the_default_level(workspace, settings):
+    article = workspace / "articles" / "retracted.md"
+    article.write_text(
+        "Light exposure speeds up enzyme kinetics in fibroblasts (Testperson, 2019).\n\nReferences\n\n"
+        "Testperson, A., & Example, B. (2019). \"Ambient light exposure and circadian enzyme kinetics in "
+        'cultured fibroblasts." Journal of Constructed Test Data, 12, 301-309. doi:10.5555/citeaudit.2019.0042\n',
+        encoding="utf-8",
+    )
+    env = {
+        "CITEAUDIT_CROSSREF_URL": settings.crossref_url,
+        "CITEAUDIT_OPENALEX_URL": settings.openalex_url,
+        "CITEAUDIT_DOI_URL": settings.doi_url,
+        "CITEAUDIT_BACKOFF": "0.01",
+    }
+    result = citeaudit(workspace, "check", "articles/retracted.md", env=env)
+    assert result.returncode == 1
+    assert "articles/retracted.md:5: retracted: [testperson2019] the cited work is retracted" in result.stderr
+    assert (workspace / "sources").glob("doi-10-5555-citeaudit-2019-0042.json")
+
+
+def test_unknown_fail_level_is_a_usage_error_on_one_line(workspace):
+    result = citeaudit(workspace, "check", ARTICLE, "--fail-on", "sometimes")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1 and "Traceback" not in result.stderr
+
+
+def test_missing_article_is_exit_2_naming_the_file(workspace):
+    result = citeaudit(workspace, "check", "articles/nope.md", "--offline")
+    assert result.returncode == 2
+    assert result.stderr.strip() == "citeaudit: articles/nope.md: article not found"
+
+
+def test_bad_claims_file_is_rejected_naming_the_row(workspace):
+    claims = workspace / "claims.csv"
+    lines = claims.read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if ",statistic," in line)
+    lines[row] = lines[row].replace(",statistic,", ",statistik,")
+    claims.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = citeaudit(workspace, "check", ARTICLE, "--offline")
+    assert result.returncode == 2
+    assert f"claims.csv: row {row + 1}: unknown kind 'statistik'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_unknown_reference_key_in_claims_is_rejected_by_validation(workspace):
+    claims = workspace / "claims.csv"
+    text = claims.read_text(encoding="utf-8").replace(",hong1994,reviewed,", ",hong1995,reviewed,", 1)
+    claims.write_text(text, encoding="utf-8")
+    result = citeaudit(workspace, "check", ARTICLE, "--offline")
+    assert result.returncode == 2
+    assert "hong1995" in result.stderr and "row" in result.stderr
+
+
+def test_extract_keeps_editor_edits_and_adds_only_new_claims(workspace):
+    claims = workspace / "claims.csv"
+    edited = claims.read_text(encoding="utf-8").replace(
+        "uncited statistic: needs a source", "asked the author for a source"
+    )
+    claims.write_text(edited, encoding="utf-8")
+    article = workspace / ARTICLE
+    article.write_text(
+        article.read_text(encoding="utf-8").replace(
+            "References:", "About 30% of adults report back pain each year.\nReferences:"
+        ),
+        encoding="utf-8",
+    )
+    result = citeaudit(workspace, "extract", ARTICLE)
+    assert result.returncode == 0, result.stderr
+    after = claims.read_text(encoding="utf-8")
+    assert "asked the author for a source" in after
+    assert "About 30% of adults report back pain each year." in after
+    assert after.startswith(edited.rstrip("\n").split("\n")[0])
+    assert "1 claims proposed, 45 existing rows kept unchanged" in result.stdout
+
+
+def test_check_does_not_import_prefect(workspace):
+    probe = (
+        "import sys, citeaudit.cli as c; c.main(['check', 'articles/back-muscle-pain.md', '--offline']);"
+        "print('prefect' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120)
+    assert result.stdout.strip().endswith("False")

@@ -1,0 +1,206 @@
+"""The Prefect flow really runs (ephemeral server) and agrees with the library's `run()`.
+
+Why these tests: the flow must stay a thin wrapper, so the check is that it gives
+exactly what `citeaudit.pipeline.run` gives for the same inputs, plus the two
+things only the flow adds: the Markdown artifact and the nightly deployment.
+"""
+
+import prefect_env  # first: sets Prefect's environment before prefect is imported
+
+# isort: split
+import shutil
+from pathlib import Path
+from typing import Any, get_args
+from uuid import UUID
+
+import pytest
+from flows.audit_flow import ARTIFACT_KEY, FailOn, audit_site, summarize
+from flows.deploy import DEPLOYMENT_NAME, NIGHTLY_CRON, build_deployment, default_parameters
+from prefect.client.orchestration import get_client
+from prefect.client.schemas.filters import (
+    ArtifactFilter,
+    ArtifactFilterFlowRunId,
+    ArtifactFilterKey,
+)
+from prefect.exceptions import ParameterTypeError
+
+from citeaudit import pipeline
+from citeaudit.gate import FAIL_LEVELS
+from citeaudit.pipeline import ArticleAudit, RunOptions, RunResult
+
+REPO = prefect_env.REPO_ROOT
+SEED = "back-muscle-pain"
+ARTICLE = f"articles/{SEED}.md"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def prefect_isolated() -> Path:
+    """Every test here runs against the throw-away Prefect home, never a real server."""
+    prefect_env.check_isolated()
+    return prefect_env.PREFECT_HOME
+
+
+@pytest.fixture
+def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A copy of the seed inputs, as the flow would see them in a checkout; cwd is it."""
+    (tmp_path / "articles").mkdir()
+    shutil.copy2(REPO / ARTICLE, tmp_path / ARTICLE)
+    shutil.copy2(REPO / "claims.csv", tmp_path / "claims.csv")
+    shutil.copytree(REPO / "sources", tmp_path / "sources")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
+
+
+def read_artifacts(flow_run_id: UUID) -> list[Any]:
+    """The summary artifacts the given flow run published, read back from the API."""
+    with get_client(sync_client=True) as client:
+        return client.read_artifacts(
+            artifact_filter=ArtifactFilter(
+                key=ArtifactFilterKey(any_=[ARTIFACT_KEY]),
+                flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
+            )
+        )
+
+
+def without_dirs(summary: dict[str, Any]) -> dict[str, Any]:
+    """A summary with report paths reduced to file names, to compare two output dirs."""
+    out = dict(summary)
+    out["report_paths"] = sorted(Path(p).name for p in summary["report_paths"])
+    out["per_article"] = [
+        {**row, "reports": sorted(Path(p).name for p in row["reports"])}
+        for row in summary["per_article"]
+    ]
+    return out
+
+
+def test_flow_matches_library_run_and_publishes_artifact(site: Path) -> None:
+    expected = pipeline.run(
+        [Path(ARTICLE)],
+        RunOptions(
+            claims_csv=Path("claims.csv"),
+            sources_dir=Path("sources"),
+            out_dir=Path("reports-cli"),
+            offline=True,
+            fail_on="broken",
+        ),
+    )
+
+    state = audit_site(
+        articles=[ARTICLE],
+        claims_csv="claims.csv",
+        sources_dir="sources",
+        out_dir="reports-flow",
+        offline=True,
+        batch_size=1,
+        return_state=True,
+    )
+
+    # Findings are not a crash: the run completes even when the audit has failures.
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["articles"] == [SEED]
+    assert summary["failure_count"] == len(expected.failures)
+    assert summary["failures"] == expected.failures
+    assert summary["exit_code"] == expected.exit_code
+    assert without_dirs(summary) == without_dirs(summarize(expected))
+
+    assert summary["report_paths"], "the flow wrote no report"
+    for path in summary["report_paths"]:
+        assert Path(path).is_file(), path
+        assert Path(path).resolve().parent == (site / "reports-flow").resolve()
+    assert {Path(p).suffix for p in summary["report_paths"]} >= {".json", ".html"}
+
+    artifacts = read_artifacts(state.state_details.flow_run_id)
+    assert len(artifacts) == 1
+    markdown = artifacts[0].data
+    assert artifacts[0].type == "markdown"
+    row = summary["per_article"][0]
+    assert f"| {SEED} | {row['references']} | {row['problems']} | {row['claims']} |" in markdown
+    for path in summary["report_paths"]:
+        assert path in markdown
+    assert "@" not in markdown
+
+
+def test_failures_are_findings_and_artifact_is_scrubbed(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failing audit completes, reports its failures, and leaks no e-mail or key."""
+    real_write = pipeline.write_reports
+
+    def write_with_failures(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
+        result = real_write(audits, options)
+        result.failures = [
+            f"{ARTICLE}:12: broken: [1] DOI 10.1000/xyz does not resolve "
+            "(GET https://api.crossref.org/works?mailto=editor@example.org&api_key=s3cret)"
+        ]
+        return result
+
+    monkeypatch.setattr(pipeline, "write_reports", write_with_failures)
+
+    state = audit_site(articles=[ARTICLE], out_dir="reports", return_state=True)
+
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["failure_count"] == 1
+    assert summary["exit_code"] == 1
+    assert summary["per_article"][0]["failures"] == 1
+    markdown = read_artifacts(state.state_details.flow_run_id)[0].data
+    assert "1 failure(s)" in markdown
+    assert "10.1000/xyz" in markdown
+    assert "editor@example.org" not in markdown
+    assert "s3cret" not in markdown
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"articles": ["articles/no-such-article.md"]}, "article file not found"),
+        ({"articles": []}, "at least 1 item"),
+        ({"fail_on": "bogus"}, "fail_on"),
+        ({"batch_size": 0}, "greater than or equal to 1"),
+    ],
+)
+def test_bad_parameters_are_rejected_with_a_clear_message(
+    site: Path, overrides: dict[str, Any], message: str
+) -> None:
+    """The same validation Prefect runs before a flow run starts (no server needed)."""
+    parameters = {"articles": [ARTICLE], **overrides}
+    with pytest.raises(ParameterTypeError, match=message) as info:
+        audit_site.validate_parameters(parameters)
+    assert next(iter(overrides)) in str(info.value)
+
+
+def test_bad_parameters_fail_the_run_before_any_work(site: Path) -> None:
+    with pytest.raises(ParameterTypeError) as info:
+        audit_site(articles=["articles/missing.md"], fail_on="bogus", out_dir="reports-bad")
+    text = str(info.value)
+    assert "article file not found: 'articles/missing.md'" in text
+    assert "fail_on" in text and "'broken'" in text
+    assert not (site / "reports-bad").exists()
+
+
+def test_nightly_deployment_schedule_and_parameters() -> None:
+    deployment = build_deployment()
+
+    assert deployment.name == DEPLOYMENT_NAME
+    assert deployment.entrypoint is not None
+    assert deployment.entrypoint.endswith("flows/audit_flow.py:audit_site")
+    assert len(deployment.schedules) == 1
+    schedule = deployment.schedules[0].schedule
+    assert schedule.cron == NIGHTLY_CRON == "0 3 * * *"
+    assert schedule.timezone == "UTC"
+    assert deployment.schedules[0].active
+
+    parameters = deployment.parameters
+    assert parameters == default_parameters()
+    assert parameters["offline"] is False
+    assert str(REPO / ARTICLE) in parameters["articles"]
+    assert all(Path(p).is_absolute() for p in parameters["articles"])
+    # The parameters the server will store are ones the flow accepts.
+    assert audit_site.validate_parameters(parameters)["articles"] == parameters["articles"]
+    # The schema the server enforces (enforce_parameter_schema) carries the constraints.
+    properties = audit_site.parameters.properties
+    assert properties["fail_on"]["enum"] == list(get_args(FailOn))
+    assert set(get_args(FailOn)) == set(FAIL_LEVELS)
+    assert properties["batch_size"]["minimum"] == 1
+    assert properties["articles"]["minItems"] == 1

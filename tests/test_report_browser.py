@@ -1,0 +1,266 @@
+"""The HTML report in a real headless Chromium: it renders, filters, and runs no payload.
+
+These tests need Debian's chromium and chromedriver. When they are missing the tests
+fail (never skip): a silently skipped browser test would let a broken filter or a
+working XSS payload through CI unnoticed.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.common.action_chains import ActionChains
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
+
+from browser import BrowserMissing, full_page_screenshot, start_chrome, stop_chrome
+from citeaudit.report_html import reference_has_problem, write_html
+from test_report_html import load_sample, malicious_copy
+
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+
+def _item_counts(report: dict[str, Any]) -> tuple[int, int]:
+    """(items the filter acts on, items that are problems), from the report itself."""
+    total = len(report["claims"]) + len(report["references"]) + len(report["validation"])
+    problems = (
+        sum(c["verdict"] != "supported" for c in report["claims"])
+        + sum(reference_has_problem(r) for r in report["references"])
+        + sum(not v["success"] for v in report["validation"])
+    )
+    return total, problems
+
+
+TOTAL, PROBLEMS = _item_counts(load_sample())
+
+
+@pytest.fixture(scope="module")
+def driver() -> Iterator[WebDriver]:
+    """One browser for the whole module: starting Chromium is the slow part."""
+    missing: str | None = None
+    try:
+        chrome = start_chrome()
+    except BrowserMissing as exc:
+        missing = str(exc)
+    if missing is not None:
+        pytest.fail(missing, pytrace=False)
+    try:
+        yield chrome
+    finally:
+        stop_chrome(chrome)
+
+
+@pytest.fixture(scope="module")
+def sample() -> dict[str, Any]:
+    return load_sample()
+
+
+@pytest.fixture(scope="module")
+def sample_url(tmp_path_factory: pytest.TempPathFactory, sample: dict[str, Any]) -> str:
+    path = tmp_path_factory.mktemp("report") / "back-muscle-pain.html"
+    write_html(sample, path)
+    return path.as_uri()
+
+
+@pytest.fixture(scope="module")
+def malicious_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    path = tmp_path_factory.mktemp("report-xss") / "malicious.html"
+    write_html(malicious_copy(), path)
+    return path.as_uri()
+
+
+def open_page(driver: WebDriver, url: str) -> None:
+    """Load `url` fresh, after draining console messages left by earlier tests."""
+    driver.get_log("browser")
+    driver.get("about:blank")
+    driver.get(url)
+    driver.get_log("browser")  # messages from about:blank, if any, are not this page's
+
+
+def claims(driver: WebDriver, **attrs: str) -> list[WebElement]:
+    selector = "[data-testid=claim]" + "".join(
+        f"[data-{k.replace('_', '-')}='{v}']" for k, v in attrs.items()
+    )
+    return driver.find_elements(By.CSS_SELECTOR, selector)
+
+
+def references(driver: WebDriver, problem: str) -> list[WebElement]:
+    return driver.find_elements(
+        By.CSS_SELECTOR, f"[data-testid=reference][data-problem='{problem}']"
+    )
+
+
+def assert_everything_shown(driver: WebDriver) -> None:
+    assert driver.execute_script("return document.body.dataset.filter") == "everything"
+    assert all(el.is_displayed() for el in claims(driver))
+    assert all(el.is_displayed() for el in references(driver, "false"))
+    assert driver.find_element(By.ID, "filter-status").text == f"Showing all {TOTAL} items."
+
+
+def assert_problems_only(driver: WebDriver) -> None:
+    assert driver.execute_script("return document.body.dataset.filter") == "problems"
+    supported = claims(driver, verdict="supported")
+    assert supported and not any(el.is_displayed() for el in supported)
+    clean = references(driver, "false")
+    assert clean and not any(el.is_displayed() for el in clean)
+    assert all(el.is_displayed() for el in claims(driver, problem="true"))
+    assert all(el.is_displayed() for el in references(driver, "true"))
+    passed = driver.find_elements(By.CSS_SELECTOR, "[data-testid=validation][data-success=true]")
+    assert not any(el.is_displayed() for el in passed)
+    status = driver.find_element(By.ID, "filter-status").text
+    assert status == f"Showing {PROBLEMS} of {TOTAL} items: problems only."
+
+
+def severe_messages(driver: WebDriver) -> list[dict[str, Any]]:
+    return [m for m in driver.get_log("browser") if m.get("level") == "SEVERE"]
+
+
+def test_page_renders_with_summary(
+    driver: WebDriver, sample_url: str, sample: dict[str, Any]
+) -> None:
+    open_page(driver, sample_url)
+    assert driver.title == "FAILING · back-muscle-pain · citeaudit report"
+    headline = driver.find_element(By.CSS_SELECTOR, "[data-testid=headline]")
+    assert headline.is_displayed()
+    assert headline.text == "1 retracted source, 3 claims unsupported."
+    status = driver.find_element(By.CSS_SELECTOR, "[data-testid=status]")
+    assert status.is_displayed() and "FAILING" in status.text
+    shown = {
+        el.get_attribute("data-verdict"): int(el.text)
+        for el in driver.find_elements(By.CSS_SELECTOR, "[data-testid=verdict-count]")
+        if el.is_displayed()
+    }
+    expected = sample["summary"]["verdicts"]
+    assert shown == {v: expected.get(v, 0) for v in shown}
+    assert len(shown) == 5
+    assert len(claims(driver)) == len(sample["claims"])
+    banner = driver.find_element(By.CSS_SELECTOR, "[data-testid=retraction-banner]")
+    assert banner.is_displayed() and banner.get_attribute("role") == "alert"
+    assert "2019-03-14" in banner.text
+    # Our own script ran (it is allowed by the CSP hash) and set the initial state.
+    assert_everything_shown(driver)
+    assert severe_messages(driver) == []
+
+
+def test_filter_by_click(driver: WebDriver, sample_url: str) -> None:
+    open_page(driver, sample_url)
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-problems]").click()
+    assert_problems_only(driver)
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-everything]").click()
+    assert_everything_shown(driver)
+    # The labels are clickable too.
+    driver.find_element(By.XPATH, "//label[normalize-space()='Problems only']").click()
+    assert_problems_only(driver)
+    assert severe_messages(driver) == []
+
+
+def test_filter_by_keyboard(driver: WebDriver, sample_url: str) -> None:
+    open_page(driver, sample_url)
+    everything = driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-everything]")
+    problems = driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-problems]")
+    assert everything.accessible_name == "Everything"
+    assert problems.accessible_name == "Problems only"
+    keys = ActionChains(driver)
+
+    # Tab from the last section link lands on the checked radio, with a visible outline.
+    last_link = driver.find_elements(By.CSS_SELECTOR, "nav .nav-links a")[-1]
+    driver.execute_script("arguments[0].focus()", last_link)
+    keys.send_keys(Keys.TAB).perform()
+    assert driver.switch_to.active_element == everything
+    outline = driver.execute_script("return getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+
+    # Arrow keys move through the radio group and select.
+    keys.send_keys(Keys.ARROW_RIGHT).perform()
+    assert problems.is_selected()
+    assert_problems_only(driver)
+    keys.send_keys(Keys.ARROW_LEFT).perform()
+    assert everything.is_selected()
+    assert_everything_shown(driver)
+
+    # Space on a focused radio selects it; Enter does too.
+    driver.execute_script("arguments[0].focus()", problems)
+    keys.send_keys(Keys.SPACE).perform()
+    assert problems.is_selected()
+    assert_problems_only(driver)
+    driver.execute_script("arguments[0].focus()", everything)
+    keys.send_keys(Keys.ENTER).perform()
+    assert everything.is_selected()
+    assert_everything_shown(driver)
+    assert severe_messages(driver) == []
+
+
+def test_print_shows_everything_without_controls(driver: WebDriver, sample_url: str) -> None:
+    open_page(driver, sample_url)
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-problems]").click()
+    assert_problems_only(driver)
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert all(el.is_displayed() for el in claims(driver, verdict="supported"))
+        assert all(el.is_displayed() for el in references(driver, "false"))
+        assert not driver.find_element(By.CSS_SELECTOR, "[data-testid=filter]").is_displayed()
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+
+
+def test_csp_blocks_scripts_injected_into_the_page(driver: WebDriver, sample_url: str) -> None:
+    """Defence in depth: even markup that got into the DOM could not run a script."""
+    open_page(driver, sample_url)
+    driver.execute_script(
+        """
+        const s = document.createElement('script');
+        s.textContent = 'window.__pwned = 1';
+        document.body.appendChild(s);
+        const img = document.createElement('img');
+        img.setAttribute('src', 'x');
+        img.setAttribute('onerror', 'window.__pwned = 2');
+        document.body.appendChild(img);
+        """
+    )
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    messages = " ".join(m["message"] for m in driver.get_log("browser"))
+    assert "Content Security Policy" in messages
+
+
+def test_xss_payloads_do_not_run(driver: WebDriver, malicious_url: str) -> None:
+    open_page(driver, malicious_url)
+    with pytest.raises(NoAlertPresentException):
+        driver.switch_to.alert.text  # noqa: B018 - reading it is the check
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    assert driver.title == "FAILING · back-muscle-pain · citeaudit report"
+    assert driver.find_elements(By.TAG_NAME, "img") == []
+    assert len(driver.find_elements(By.TAG_NAME, "script")) == 1
+    # The payloads are shown to the editor as text.
+    highlights = driver.find_elements(By.CSS_SELECTOR, "[data-testid=claim-highlight]")
+    assert any("<script>alert(1);window.__pwned=1;" in el.text for el in highlights)
+    title = driver.find_element(By.CSS_SELECTOR, "[data-testid=article-title]")
+    assert title.text.startswith("Back pain <script>")
+    # The page still works, and nothing even tried to run (no CSP violations).
+    driver.find_element(By.CSS_SELECTOR, "[data-testid=filter-problems]").click()
+    assert driver.execute_script("return document.body.dataset.filter") == "problems"
+    assert severe_messages(driver) == []
+
+
+def test_full_page_screenshot(driver: WebDriver, sample_url: str, tmp_path: Path) -> None:
+    open_page(driver, sample_url)
+    try:
+        shot = full_page_screenshot(driver, tmp_path / "report.png")
+    finally:
+        driver.set_window_size(1280, 2400)
+    data = shot.read_bytes()
+    assert data.startswith(PNG_SIGNATURE)
+    width, height = struct.unpack(">II", data[16:24])
+    assert width == 1280 and height > 2400
+    assert len(data) > 50_000
+
+
+def test_sample_has_items_on_both_sides_of_the_filter() -> None:
+    """The filter tests above mean something only if it hides some items and keeps some."""
+    assert 0 < PROBLEMS < TOTAL
