@@ -37,12 +37,26 @@ from prefect.settings import get_current_settings
 if __package__ in (None, ""):  # run as a script (python flows/deploy.py): make `flows` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from citeaudit.article import SUPPORTED_SUFFIXES
 from flows.audit_flow import audit_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOYMENT_NAME = "citeaudit-nightly"
 NIGHTLY_CRON = "0 3 * * *"
 TIMEZONE = "UTC"
+
+
+def find_articles(root: Path = REPO_ROOT) -> list[Path]:
+    """The articles under articles/: files of a format the parser reads.
+
+    Upper-case stems (PROVENANCE.md, README.md) are the folder's documentation,
+    not articles, by the repository's convention.
+    """
+    return sorted(
+        p
+        for p in (root / "articles").iterdir()
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.stem.isupper()
+    )
 
 
 def default_parameters(root: Path = REPO_ROOT) -> dict[str, Any]:
@@ -54,7 +68,7 @@ def default_parameters(root: Path = REPO_ROOT) -> dict[str, Any]:
     changes, which the stored snapshots cannot show.
     """
     return {
-        "articles": [str(p) for p in sorted((root / "articles").glob("*.md"))],
+        "articles": [str(p) for p in find_articles(root)],
         "claims_csv": str(root / "claims.csv"),
         "sources_dir": str(root / "sources"),
         "out_dir": str(root / "reports"),

@@ -21,6 +21,10 @@ from prefect.client.schemas.filters import (
     ArtifactFilter,
     ArtifactFilterFlowRunId,
     ArtifactFilterKey,
+    FlowRunFilter,
+    FlowRunFilterId,
+    LogFilter,
+    LogFilterFlowRunId,
 )
 from prefect.exceptions import ParameterTypeError
 
@@ -41,14 +45,11 @@ def prefect_isolated() -> Path:
 
 
 @pytest.fixture
-def site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """A copy of the seed inputs, as the flow would see them in a checkout; cwd is it."""
-    (tmp_path / "articles").mkdir()
-    shutil.copy2(REPO / ARTICLE, tmp_path / ARTICLE)
-    shutil.copy2(REPO / "claims.csv", tmp_path / "claims.csv")
-    shutil.copytree(REPO / "sources", tmp_path / "sources")
-    monkeypatch.chdir(tmp_path)
-    return tmp_path
+def site(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """conftest's copy of the seed inputs (article, claims.csv, sources/), made the cwd
+    so the flow gets the relative paths a checkout would give it."""
+    monkeypatch.chdir(workspace)
+    return workspace
 
 
 def read_artifacts(flow_run_id: UUID) -> list[Any]:
@@ -73,7 +74,9 @@ def without_dirs(summary: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def test_flow_matches_library_run_and_publishes_artifact(site: Path) -> None:
+@pytest.mark.parametrize("fail_on", ["broken", "unsupported"])
+def test_flow_matches_library_run_and_publishes_artifact(site: Path, fail_on: FailOn) -> None:
+    """`unsupported` makes the seed fail (it has unsupported claims): findings, not a crash."""
     expected = pipeline.run(
         [Path(ARTICLE)],
         RunOptions(
@@ -81,9 +84,11 @@ def test_flow_matches_library_run_and_publishes_artifact(site: Path) -> None:
             sources_dir=Path("sources"),
             out_dir=Path("reports-cli"),
             offline=True,
-            fail_on="broken",
+            fail_on=fail_on,
         ),
     )
+    if fail_on == "unsupported":
+        assert expected.failures, "the seed no longer fails at 'unsupported'; pick another level"
 
     state = audit_site(
         articles=[ARTICLE],
@@ -91,6 +96,7 @@ def test_flow_matches_library_run_and_publishes_artifact(site: Path) -> None:
         sources_dir="sources",
         out_dir="reports-flow",
         offline=True,
+        fail_on=fail_on,
         batch_size=1,
         return_state=True,
     )
@@ -151,6 +157,56 @@ def test_failures_are_findings_and_artifact_is_scrubbed(
     assert "s3cret" not in markdown
 
 
+def test_online_batches_against_local_registry_leak_no_secrets(
+    site: Path, registry: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Online, two articles in two batches: same counts as `run()`, and the registry
+    settings (contact e-mail, API key) reach neither the artifact, the logs nor the result."""
+    mailto, key = "editor@example.org", "test-key-123"
+    for name, value in {
+        "CITEAUDIT_CROSSREF_URL": registry.crossref_url,
+        "CITEAUDIT_OPENALEX_URL": registry.openalex_url,
+        "CITEAUDIT_DOI_URL": registry.doi_url,
+        "CITEAUDIT_MAILTO": mailto,
+        "OPENALEX_API_KEY": key,
+        "CITEAUDIT_TIMEOUT": "5",
+        "CITEAUDIT_RETRIES": "1",
+        "CITEAUDIT_BACKOFF": "0.01",
+    }.items():
+        monkeypatch.setenv(name, value)
+    second = "articles/second-copy.md"
+    shutil.copy2(site / ARTICLE, site / second)
+    articles = [ARTICLE, second]
+
+    expected = pipeline.run(
+        [Path(p) for p in articles], RunOptions(out_dir=Path("reports-cli"), offline=False)
+    )
+    state = audit_site(
+        articles=articles, out_dir="reports-flow", offline=False, batch_size=1, return_state=True
+    )
+
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["articles"] == [SEED, "second-copy"]
+    assert without_dirs(summary) == without_dirs(summarize(expected))
+
+    flow_run_id = state.state_details.flow_run_id
+    with get_client(sync_client=True) as client:
+        task_runs = client.read_task_runs(
+            flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id]))
+        )
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+        )
+    resolve_runs = [t for t in task_runs if t.task_key.startswith("resolve")]
+    assert len(resolve_runs) == 2  # one task per batch of articles, not per reference
+    stored = "\n".join(
+        [read_artifacts(flow_run_id)[0].data, repr(summary), *(log.message for log in logs)]
+    )
+    assert mailto not in stored
+    assert key not in stored
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
@@ -195,6 +251,7 @@ def test_nightly_deployment_schedule_and_parameters() -> None:
     assert parameters == default_parameters()
     assert parameters["offline"] is False
     assert str(REPO / ARTICLE) in parameters["articles"]
+    assert not any(Path(p).name == "PROVENANCE.md" for p in parameters["articles"])
     assert all(Path(p).is_absolute() for p in parameters["articles"])
     # The parameters the server will store are ones the flow accepts.
     assert audit_site.validate_parameters(parameters)["articles"] == parameters["articles"]

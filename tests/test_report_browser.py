@@ -210,6 +210,48 @@ def test_print_shows_everything_without_controls(driver: WebDriver, sample_url: 
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
 
 
+CONTRAST_JS = """
+const parse = (c) => {
+  const m = c.match(/rgba?\\(([^)]+)\\)/);
+  if (!m) return null;
+  const [r, g, b, a = 1] = m[1].split(",").map(Number);
+  return [r, g, b, a];
+};
+const lum = ([r, g, b]) => {
+  const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b);
+};
+const background = (el) => {
+  for (let node = el; node; node = node.parentElement) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c && c[3] > 0.5) return c;
+  }
+  return [255, 255, 255, 1];
+};
+const bad = [];
+document.querySelectorAll(arguments[0]).forEach((el) => {
+  if (!el.offsetParent || !el.textContent.trim()) return;
+  const fg = parse(getComputedStyle(el).color);
+  const bg = background(el);
+  const [hi, lo] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+  const ratio = (hi + 0.05) / (lo + 0.05);
+  if (ratio < 4.5) bad.push([el.className, el.textContent.trim().slice(0, 30), ratio.toFixed(2)]);
+});
+return bad;
+"""
+
+
+def test_text_contrast_meets_wcag_aa(driver: WebDriver, sample_url: str) -> None:
+    """Badges, chips, links and muted text: at least 4.5:1 against their background."""
+    open_page(driver, sample_url)
+    selector = (
+        ".badge, .count-chip, .chip, .label, .score, .none, .fix-why, .section-intro, "
+        ".status-note, .panel-foot, .raw, .cited-by, .filter-status, a, .sub, .context, "
+        ".banner p, .problems li, .explanation, .headline, .brand, .meta"
+    )
+    assert driver.execute_script(CONTRAST_JS, selector) == []
+
+
 def test_csp_blocks_scripts_injected_into_the_page(driver: WebDriver, sample_url: str) -> None:
     """Defence in depth: even markup that got into the DOM could not run a script."""
     open_page(driver, sample_url)

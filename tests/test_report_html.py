@@ -485,3 +485,24 @@ def test_write_html_is_atomic_and_overwrites(tmp_path: Path, sample: dict[str, A
     write_html(changed, target)
     assert "Changed title" in target.read_text(encoding="utf-8")
     assert sorted(p.name for p in target.parent.iterdir()) == ["back-muscle-pain.html"]
+
+
+def test_passing_run_with_serious_problems_is_flagged_not_green(sample: dict[str, Any]) -> None:
+    report = copy.deepcopy(sample)
+    report["summary"]["failing"] = False
+    report["summary"]["problems"] = 1
+    html = render_html(report)
+    assert 'data-failing="false" data-status="warning"' in html
+    assert "<title>Passing · back-muscle-pain · citeaudit report</title>" in html
+    assert 'data-testid="problems-total">1 problem<' in html
+
+
+def test_uncited_partly_supported_claim_is_not_called_unsupported(sample: dict[str, Any]) -> None:
+    report = copy.deepcopy(sample)
+    claim = report["claims"][0]
+    claim["verdict"] = "partially_supported"
+    html = render_html(report)
+    part = html[html.index('data-claim-id="C1"') :]
+    part = part[: part.index("</article>")]
+    assert "No source in the article fully supports it." in part
+    assert "No source in the article supports it." not in part

@@ -41,6 +41,7 @@ __all__ = [
     "content_words",
     "doi_url",
     "highlight_shared_words",
+    "reference_has_problem",
     "render_html",
     "sanitize_markup",
     "write_html",
@@ -533,7 +534,7 @@ class ValidationView:
     details: list[str]
 
 
-@dataclass
+@dataclass(frozen=True)
 class Page:
     title: str
     article_name: str
@@ -547,11 +548,11 @@ class Page:
     fail_on: str | None
     headline: str
     headline_more: str
-    problems_total: int
+    status_tone: str  # failing | warning (passing, but with serious problems) | passing
+    problems_label: str
     claims_total: int
     uncited: int
     references_total: int
-    verdict_counts: list[Count]
     reference_counts: list[tuple[str, list[Count]]]
     validation_passed: int
     validation_failed: int
@@ -560,8 +561,7 @@ class Page:
     claims: list[ClaimView]
     references: list[ReferenceView]
     validation: list[ValidationView]
-    items_total: int = 0
-    problem_items: int = 0
+    items_total: int  # what the filter acts on: claims, references and input checks
 
 
 def _anchor(prefix: str, value: str, taken: set[str]) -> str:
@@ -599,10 +599,11 @@ def _format_time(value: str) -> str:
         moment = datetime.fromisoformat(value)
     except ValueError:
         return value
+    # Day without a leading zero, portably (strftime's %-d is glibc-only).
     if moment.tzinfo is not None:
         moment = moment.astimezone(UTC)
-        return moment.strftime("%-d %b %Y, %H:%M UTC")
-    return moment.strftime("%-d %b %Y, %H:%M")
+        return f"{moment.day} {moment:%b %Y, %H:%M} UTC"
+    return f"{moment.day} {moment:%b %Y, %H:%M}"
 
 
 def reference_has_problem(ref: Mapping[str, Any]) -> bool:
@@ -852,8 +853,8 @@ def _counts(
 def _headline(
     verdicts: Mapping[str, int],
     refs: Sequence[Mapping[str, Any]],
-) -> tuple[str, str]:
-    """("what's wrong" in one line, the lesser problems) for the top of the page."""
+) -> tuple[str, str, bool]:
+    """("what's wrong" in one line, the lesser problems, whether any is serious)."""
     retraction = Counter(str(r.get("retraction")) for r in refs)
     doi_status = Counter(str(r.get("doi_status")) for r in refs)
     match = Counter(str(r.get("match")) for r in refs)
@@ -893,11 +894,17 @@ def _headline(
     add(minor, match["ambiguous"], "ambiguous reference match", "ambiguous reference matches")
     add(minor, check_details, "reference with details to check", "references with details to check")
     if not major and not minor:
-        return "No problems found: every claim is supported and every reference checks out.", ""
+        clean = "No problems found: every claim is supported and every reference checks out."
+        return clean, "", False
     if not major:
-        return ", ".join(minor).capitalize() + ".", ""
-    head = ", ".join(major)
-    return head[0].upper() + head[1:] + ".", ("Also: " + ", ".join(minor) + ".") if minor else ""
+        return _capitalize(", ".join(minor)) + ".", "", False
+    more = ("Also: " + ", ".join(minor) + ".") if minor else ""
+    return _capitalize(", ".join(major)) + ".", more, True
+
+
+def _capitalize(text: str) -> str:
+    """Upper-case the first letter only (str.capitalize would lower-case "DOI")."""
+    return text[:1].upper() + text[1:]
 
 
 def _fixes(claims: Sequence[ClaimView], refs: Sequence[ReferenceView]) -> list[FixItem]:
@@ -930,7 +937,7 @@ def _fixes(claims: Sequence[ClaimView], refs: Sequence[ReferenceView]) -> list[F
         if not claim.problem:
             continue
         why = claim.reason
-        if not claim.cited:
+        if not claim.cited and not why.lower().startswith("uncited"):
             why = ("Uncited. " + why).strip()
         items.append(
             (
@@ -980,7 +987,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         references.append(_reference_view(ref, anchor, cited_by.get(key, [])))
 
     verdicts: Mapping[str, int] = summary.get("verdicts") or {}
-    headline, headline_more = _headline(verdicts, raw_refs)
+    headline, headline_more, serious = _headline(verdicts, raw_refs)
     validation = [
         ValidationView(
             name=str(v.get("name")),
@@ -1013,11 +1020,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
     ]
     failing = bool(summary.get("failing"))
     name = str(article.get("name") or "")
-    verdict_counts = [
-        Count(_VERDICTS[v][0], v, int(verdicts.get(v, 0)), _VERDICTS[v][1], "verdict-count")
-        for v in VERDICT_ORDER
-    ]
-    page = Page(
+    return Page(
         title=f"{'FAILING' if failing else 'Passing'} · {name} · citeaudit report",
         article_name=name,
         article_path=str(article.get("path") or ""),
@@ -1030,7 +1033,8 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         fail_on=_text(summary.get("fail_on")),
         headline=headline,
         headline_more=headline_more,
-        problems_total=int(summary.get("problems") or 0),
+        status_tone="failing" if failing else ("warning" if serious else "passing"),
+        problems_label=_plural(int(summary.get("problems") or 0), "problem"),
         claims_total=int(summary.get("claims") or len(raw_claims)),
         uncited=int(
             summary.get("uncited_claims")
@@ -1038,7 +1042,6 @@ def _build_page(report: Mapping[str, Any]) -> Page:
             else sum(not c.cited for c in claims)
         ),
         references_total=int(summary.get("references") or len(raw_refs)),
-        verdict_counts=verdict_counts,
         reference_counts=reference_counts,
         validation_passed=sum(v.success for v in validation),
         validation_failed=sum(not v.success for v in validation),
@@ -1047,14 +1050,8 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         claims=claims,
         references=references,
         validation=validation,
+        items_total=len(claims) + len(references) + len(validation),
     )
-    page.items_total = len(claims) + len(references) + len(validation)
-    page.problem_items = (
-        sum(c.problem for c in claims)
-        + sum(r.problem for r in references)
-        + sum(not v.success for v in validation)
-    )
-    return page
 
 
 # ---------------------------------------------------------------------------------------
