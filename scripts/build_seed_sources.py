@@ -48,7 +48,9 @@ def work_from_facts(facts: dict) -> Work | None:
     confirmed = facts.get("confirmed") or {}
     if not confirmed:
         return None
-    year = confirmed.get("year") or (re.match(r"\d{4}", str(confirmed.get("date", ""))) or [None])[0]
+    year = (
+        confirmed.get("year") or (re.match(r"\d{4}", str(confirmed.get("date", ""))) or [None])[0]
+    )
     doi = find_doi(str(confirmed.get("DOI", "")))
     is_book = str(facts.get("type", "")).startswith("book")
     return Work(
@@ -64,7 +66,9 @@ def work_from_facts(facts: dict) -> Work | None:
         type="book" if is_book else "journal-article",
         pmid=_plain(confirmed.get("PMID")),
         abstract=facts.get("abstract") if isinstance(facts.get("abstract"), str) else None,
-        abstract_source=facts.get("abstract_source") if isinstance(facts.get("abstract"), str) else None,
+        abstract_source=facts.get("abstract_source")
+        if isinstance(facts.get("abstract"), str)
+        else None,
     )
 
 
@@ -80,7 +84,12 @@ def main() -> None:
         snapshot = {
             "schema": SNAPSHOT_SCHEMA,
             "id": source_id(ref),
-            "cited_as": {"first_author": ref.first_author_surname, "year": ref.year, "title": ref.title, "doi": ref.doi},
+            "cited_as": {
+                "first_author": ref.first_author_surname,
+                "year": ref.year,
+                "title": ref.title,
+                "doi": ref.doi,
+            },
             "work": asdict(work) if work else None,
             "doi": work.doi if work else None,
             "doi_status": "unverified",

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from browser import start_chrome, stop_chrome  # noqa: E402
+from browser import start_chrome, stop_chrome
 
 
 def main() -> None:

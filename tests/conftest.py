@@ -8,9 +8,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from registry_server import RegistryServer
 
 from citeaudit.config import Settings
+from registry_server import RegistryServer
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = ROOT / "articles" / "back-muscle-pain.md"

@@ -15,7 +15,9 @@ from citeaudit.report_json import report_schema
 ARTICLE = "articles/back-muscle-pain.md"
 
 
-def citeaudit(cwd: Path, *args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def citeaudit(
+    cwd: Path, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "citeaudit.cli", *args],
         cwd=cwd,
@@ -56,7 +58,7 @@ def test_retracted_source_fails_the_default_level(workspace, settings):
     article = workspace / "articles" / "retracted.md"
     article.write_text(
         "Light exposure speeds up enzyme kinetics in fibroblasts (Testperson, 2019).\n\nReferences\n\n"
-        "Testperson, A., & Example, B. (2019). \"Ambient light exposure and circadian enzyme kinetics in "
+        'Testperson, A., & Example, B. (2019). "Ambient light exposure and circadian enzyme kinetics in '
         'cultured fibroblasts." Journal of Constructed Test Data, 12, 301-309. doi:10.5555/citeaudit.2019.0042\n',
         encoding="utf-8",
     )
@@ -68,7 +70,10 @@ def test_retracted_source_fails_the_default_level(workspace, settings):
     }
     result = citeaudit(workspace, "check", "articles/retracted.md", env=env)
     assert result.returncode == 1
-    assert "articles/retracted.md:5: retracted: [testperson2019] the cited work is retracted" in result.stderr
+    assert (
+        "articles/retracted.md:5: retracted: [testperson2019] the cited work is retracted"
+        in result.stderr
+    )
     assert (workspace / "sources").glob("doi-10-5555-citeaudit-2019-0042.json")
 
 
@@ -98,7 +103,9 @@ def test_bad_claims_file_is_rejected_naming_the_row(workspace):
 
 def test_unknown_reference_key_in_claims_is_rejected_by_validation(workspace):
     claims = workspace / "claims.csv"
-    text = claims.read_text(encoding="utf-8").replace(",hong1994,reviewed,", ",hong1995,reviewed,", 1)
+    text = claims.read_text(encoding="utf-8").replace(
+        ",hong1994,reviewed,", ",hong1995,reviewed,", 1
+    )
     claims.write_text(text, encoding="utf-8")
     result = citeaudit(workspace, "check", ARTICLE, "--offline")
     assert result.returncode == 2
@@ -132,5 +139,7 @@ def test_check_does_not_import_prefect(workspace):
         "import sys, citeaudit.cli as c; c.main(['check', 'articles/back-muscle-pain.md', '--offline']);"
         "print('prefect' in sys.modules)"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip().endswith("False")

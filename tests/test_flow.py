@@ -198,7 +198,7 @@ def test_online_batches_against_local_registry_leak_no_secrets(
         logs = client.read_logs(
             log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
         )
-    resolve_runs = [t for t in task_runs if t.task_key.startswith("resolve")]
+    resolve_runs = [t for t in task_runs if t.name.startswith("resolve-sources-batch")]
     assert len(resolve_runs) == 2  # one task per batch of articles, not per reference
     stored = "\n".join(
         [read_artifacts(flow_run_id)[0].data, repr(summary), *(log.message for log in logs)]

@@ -8,7 +8,13 @@ import pytest
 
 from citeaudit.evidence import SourceText, source_text
 from citeaudit.judge import aspects, judge_claim, numbers_in
-from citeaudit.pipeline import RunOptions, audit_articles, load_articles, load_claims, resolve_sources
+from citeaudit.pipeline import (
+    RunOptions,
+    audit_articles,
+    load_articles,
+    load_claims,
+    resolve_sources,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -17,7 +23,9 @@ ROOT = Path(__file__).resolve().parent.parent
 def seed_report():
     options = RunOptions(claims_csv=ROOT / "claims.csv", sources_dir=ROOT / "sources", offline=True)
     articles = load_articles([ROOT / "articles" / "back-muscle-pain.md"])
-    audits = audit_articles(articles, load_claims(options, articles), resolve_sources(articles, options), options)
+    audits = audit_articles(
+        articles, load_claims(options, articles), resolve_sources(articles, options), options
+    )
     return audits[0].report
 
 
@@ -36,7 +44,9 @@ def test_uncited_80_90_percent_statistic_is_supported_by_none_of_the_sources(see
 def test_needling_and_injection_studies_are_not_evidence_that_massage_works(seed_report):
     claim = _claim(seed_report, "Studies show that trigger point massage")
     assert claim["verdict"] == "unsupported"
-    assert "cummings2001 and hong1994 are about injection and needling, not massage" in claim["reason"]
+    assert (
+        "cummings2001 and hong1994 are about injection and needling, not massage" in claim["reason"]
+    )
 
 
 def test_hong_description_is_only_partly_supported_and_not_about_the_back(seed_report):
@@ -84,7 +94,9 @@ def test_a_claim_that_restates_the_abstract_is_supported():
 def test_a_hedged_finding_is_not_support():
     source = SourceText(
         "cummings2001",
-        ("The hypothesis that needling therapies have efficacy beyond placebo is neither supported nor refuted.",),
+        (
+            "The hypothesis that needling therapies have efficacy beyond placebo is neither supported nor refuted.",
+        ),
     )
     judgment = judge_claim("Needling therapies are effective beyond placebo.", [source], cited=True)
     assert judgment.verdict != "supported"
@@ -93,4 +105,11 @@ def test_a_hedged_finding_is_not_support():
 def test_figures_and_aspects_are_found():
     assert numbers_in("Approximately 80-90% of cases, and 42% of patients") == ["80-90%", "42%"]
     assert numbers_in("a 15-year warranty since 1999") == []
-    assert len(aspects("This review examines needling, including back muscle pain, with positive findings.")) == 3
+    assert (
+        len(
+            aspects(
+                "This review examines needling, including back muscle pain, with positive findings."
+            )
+        )
+        == 3
+    )

@@ -30,9 +30,13 @@ def _work(**fields) -> Work:
 
 
 def test_nlm_abbreviation_matches_full_journal_title():
-    assert abbreviation_matches("Am J Phys Med Rehabil", "American Journal of Physical Medicine & Rehabilitation")
+    assert abbreviation_matches(
+        "Am J Phys Med Rehabil", "American Journal of Physical Medicine & Rehabilitation"
+    )
     assert abbreviation_matches("Acupunct Med", "Acupuncture in Medicine")
-    assert not abbreviation_matches("Am J Med", "American Journal of Physical Medicine & Rehabilitation")
+    assert not abbreviation_matches(
+        "Am J Med", "American Journal of Physical Medicine & Rehabilitation"
+    )
 
 
 def test_abbreviated_page_ranges_expand():
@@ -52,7 +56,10 @@ def test_year_off_by_one_is_information_not_error():
 
 
 def test_wrong_year_volume_and_pages_are_errors():
-    found = {m.field: m.severity for m in compare_fields(_ref(year=1999, volume="37", pages="300-310"), _work())}
+    found = {
+        m.field: m.severity
+        for m in compare_fields(_ref(year=1999, volume="37", pages="300-310"), _work())
+    }
     assert found == {"year": "error", "volume": "error", "pages": "error"}
 
 

@@ -46,7 +46,9 @@ def test_book_reference_keeps_edition_volume_place_and_publisher(seed_refs):
          "Archives of Physical Medicine and Rehabilitation", "83", None, "S40-S47"),
     ],
 )  # fmt: skip
-def test_journal_references_are_parsed_field_for_field(seed_refs, key, authors, year, container, volume, issue, pages):
+def test_journal_references_are_parsed_field_for_field(
+    seed_refs, key, authors, year, container, volume, issue, pages
+):
     ref = seed_refs[key]
     assert (ref.authors, ref.year, ref.container, ref.volume, ref.issue, ref.pages) == (
         authors, year, container, volume, issue, pages,
@@ -55,7 +57,9 @@ def test_journal_references_are_parsed_field_for_field(seed_refs, key, authors, 
 
 
 def test_each_reference_carries_the_articles_description_of_it(seed_refs):
-    assert seed_refs["hong1994"].description.startswith("This study discusses the role of trigger point")
+    assert seed_refs["hong1994"].description.startswith(
+        "This study discusses the role of trigger point"
+    )
     assert seed_refs["hong1994"].description_line == seed_refs["hong1994"].line + 1
 
 
@@ -74,7 +78,12 @@ def test_vancouver_reference_with_nlm_abbreviation_is_parsed():
     )
     assert ref.authors == ["Hong, CZ"]
     assert ref.year == 1994
-    assert (ref.container, ref.volume, ref.issue, ref.pages) == ("Am J Phys Med Rehabil", "73", "4", "256-63")
+    assert (ref.container, ref.volume, ref.issue, ref.pages) == (
+        "Am J Phys Med Rehabil",
+        "73",
+        "4",
+        "256-63",
+    )
     assert ref.doi == "10.1097/00002060-199407000-00006"
     assert ref.pmid == "8043247"
 

@@ -49,7 +49,7 @@ def test_journal_abbreviation_is_not_a_mismatch(settings):
 
 def test_doi_absent_from_crossref_but_registered_elsewhere_resolves(settings, registry):
     ref = _ref(
-        "Doe, J. (2023). \"A preprint on arXiv.\" arXiv. https://doi.org/10.48550/arXiv.2312.07559"
+        'Doe, J. (2023). "A preprint on arXiv." arXiv. https://doi.org/10.48550/arXiv.2312.07559'
     )
     snapshot = resolve_reference(ref, Registries(settings))
     assert snapshot["answers"]["crossref"]["status"] == "not_found"
@@ -88,9 +88,7 @@ def test_reference_without_doi_is_matched_by_bibliographic_search(settings):
 
 
 def test_search_without_an_acceptable_candidate_is_not_found(settings):
-    ref = _ref(
-        'Fishman, Q. (2016). "Fish counting with sonar in alpine lakes." PeerJ, 4, e1000.'
-    )
+    ref = _ref('Fishman, Q. (2016). "Fish counting with sonar in alpine lakes." PeerJ, 4, e1000.')
     snapshot = resolve_reference(ref, Registries(settings))
     assert snapshot["match"] == "not_found"
     assert check_reference(ref, snapshot).problems == ["no registry record matches this reference"]
@@ -98,7 +96,7 @@ def test_search_without_an_acceptable_candidate_is_not_found(settings):
 
 def test_retracted_work_is_flagged_with_its_notice(settings):
     ref = _ref(
-        "Testperson, A., & Example, B. (2019). \"Ambient light exposure and circadian enzyme kinetics "
+        'Testperson, A., & Example, B. (2019). "Ambient light exposure and circadian enzyme kinetics '
         'in cultured fibroblasts." Journal of Constructed Test Data, 12, 301-309. '
         "doi:10.5555/citeaudit.2019.0042"
     )
@@ -110,7 +108,7 @@ def test_retracted_work_is_flagged_with_its_notice(settings):
 
 def test_work_without_abstract_leaves_abstract_empty(settings):
     ref = _ref(
-        "Lee, H. J., Lee, J. K., Lee, H., Carter, J. E., et al. (2012). \"Human umbilical cord "
+        'Lee, H. J., Lee, J. K., Lee, H., Carter, J. E., et al. (2012). "Human umbilical cord '
         "blood-derived mesenchymal stem cells improve neuropathology and cognitive impairment in an "
         "Alzheimer's disease mouse model through modulation of neuroinflammation.\" Neurobiology of "
         "Aging, 33(3), 588-602. doi:10.1016/j.neurobiolaging.2010.03.024"

@@ -21,7 +21,9 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
-        self.exit(EXIT_INPUT, f"citeaudit: {message} (see `citeaudit {self.prog.split()[-1]} --help`)\n")
+        self.exit(
+            EXIT_INPUT, f"citeaudit: {message} (see `citeaudit {self.prog.split()[-1]} --help`)\n"
+        )
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -30,18 +32,38 @@ def _parser() -> argparse.ArgumentParser:
 
     def add_common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
-        sub.add_argument("--claims", type=Path, default=Path("claims.csv"), help="claims file (default: claims.csv)")
-        sub.add_argument("--sources", type=Path, default=Path("sources"), help="snapshot folder (default: sources/)")
+        sub.add_argument(
+            "--claims",
+            type=Path,
+            default=Path("claims.csv"),
+            help="claims file (default: claims.csv)",
+        )
+        sub.add_argument(
+            "--sources",
+            type=Path,
+            default=Path("sources"),
+            help="snapshot folder (default: sources/)",
+        )
 
-    extract = commands.add_parser("extract", help="propose check-worthy claims and merge them into claims.csv")
+    extract = commands.add_parser(
+        "extract", help="propose check-worthy claims and merge them into claims.csv"
+    )
     add_common(extract)
 
     check = commands.add_parser("check", help="audit articles, write reports, exit 1 on findings")
     add_common(check)
-    check.add_argument("--offline", action="store_true", help="judge from sources/ alone, ask no registry")
-    check.add_argument("--out", type=Path, default=Path("reports"), help="report folder (default: reports/)")
-    check.add_argument("--fail-on", choices=list(FAIL_LEVELS), default="broken", help="level that fails the run")
-    check.add_argument("--fail-on-unverified", action="store_true", help="also fail when a registry gave no answer")
+    check.add_argument(
+        "--offline", action="store_true", help="judge from sources/ alone, ask no registry"
+    )
+    check.add_argument(
+        "--out", type=Path, default=Path("reports"), help="report folder (default: reports/)"
+    )
+    check.add_argument(
+        "--fail-on", choices=list(FAIL_LEVELS), default="broken", help="level that fails the run"
+    )
+    check.add_argument(
+        "--fail-on-unverified", action="store_true", help="also fail when a registry gave no answer"
+    )
 
     refresh = commands.add_parser("refresh", help="update the source snapshots from the registries")
     add_common(refresh)
@@ -58,7 +80,9 @@ def _extract(args: argparse.Namespace) -> int:
     proposed = [claim for article in articles for claim in propose_claims(article)]
     merged, stats = merge_claims(existing, proposed)
     write_claims(args.claims, merged)
-    print(f"{args.claims}: {stats.added} claims proposed, {stats.kept} existing rows kept unchanged")
+    print(
+        f"{args.claims}: {stats.added} claims proposed, {stats.kept} existing rows kept unchanged"
+    )
     return EXIT_OK
 
 
@@ -94,7 +118,9 @@ def _refresh(args: argparse.Namespace) -> int:
     articles = load_articles(args.articles)
     snapshots = resolve_sources(articles, RunOptions(sources_dir=args.sources, offline=False))
     states = Counter(f"{s.get('doi_status')}/{s.get('match')}" for s in snapshots.values())
-    print(f"{args.sources}: {len(snapshots)} sources ({', '.join(f'{n} {k}' for k, n in sorted(states.items()))})")
+    print(
+        f"{args.sources}: {len(snapshots)} sources ({', '.join(f'{n} {k}' for k, n in sorted(states.items()))})"
+    )
     return EXIT_OK
 
 

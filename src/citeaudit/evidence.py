@@ -17,17 +17,18 @@ from rank_bm25 import BM25Okapi
 
 from citeaudit.sentences import split_sentences
 
-STOPWORDS = frozenset(
-    """a about above after again against all also am an and any are as at be because been before
-    being below between both but by can could did do does doing down during each few for from
-    further had has have having he her here hers him his how i if in into is it its itself just me
-    more most my no nor not of off on once only or other our out over own same she should so some
-    such than that the their them then there these they this those through to too under until up
-    very was we were what when where which while who whom why will with would you your often
-    generally typically usually may might must shall one two new approximately help can rather
-    within known called show shows study studies research review article work discusses explores
-    examines provides""".split()
-)
+_STOPWORD_TEXT = """
+a about above after again against all also am an and any are as at be because been before
+being below between both but by can could did do does doing down during each few for from
+further had has have having he her here hers him his how i if in into is it its itself just
+me more most my no nor not of off on once only or other our out over own same she should so
+some such than that the their them then there these they this those through to too under
+until up very was we were what when where which while who whom why will with would you your
+often generally typically usually may might must shall one two new approximately help can
+rather within known called show shows study studies research review article work discusses
+explores examines provides
+"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 _SYNONYMS = [
     (re.compile(r"\bm?trps?\b", re.I), "trigger point"),
     (re.compile(r"\bmyofascial trigger points?\b", re.I), "trigger point myofascial"),
@@ -89,7 +90,9 @@ def rank_sentences(claim: str, sources: list[SourceText], top: int = 3) -> list[
         return []
     query = terms(claim)
     corpus = [terms(sentence) for _, sentence in pool]
-    scores = BM25Okapi([c or ["_"] for c in corpus]).get_scores(query) if query else [0.0] * len(pool)
+    scores = (
+        BM25Okapi([c or ["_"] for c in corpus]).get_scores(query) if query else [0.0] * len(pool)
+    )
     wanted = set(query)
     ranked = [
         Ranked(ref, sentence, float(score), len(wanted & set(doc)) / len(wanted) if wanted else 0.0)

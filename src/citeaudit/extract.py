@@ -21,13 +21,17 @@ _META = re.compile(
 )
 _INSTRUCTION = re.compile(r"^(simply|just|try|make sure|remember to)\b", re.IGNORECASE)
 # Opinions and usage notes: the article's own advice, not a fact a source could back.
-_OPINION = re.compile(r"\bwe (recommend|suggest|think|believe)\b|\bcan be used (on|against|in)\b", re.I)
+_OPINION = re.compile(
+    r"\bwe (recommend|suggest|think|believe)\b|\bcan be used (on|against|in)\b", re.I
+)
 _PRODUCT = re.compile(
     r"\b(warranty|fsa|hsa|amazon|reimburse\w*|feedback|crafted from|made from|aluminum|silicone|"
     r"massager|stretcher|device|portable|lightweight|purchased|its (unique )?design)\b",
     re.IGNORECASE,
 )
-_STATISTIC = re.compile(r"\d+(?:\.\d+)?\s*%|\bpercent\b|\b\d+\s+(?:in|out of)\s+\d+\b|\bmost\b|\bmajority\b", re.I)
+_STATISTIC = re.compile(
+    r"\d+(?:\.\d+)?\s*%|\bpercent\b|\b\d+\s+(?:in|out of)\s+\d+\b|\bmost\b|\bmajority\b", re.I
+)
 _EFFICACY = re.compile(
     r"\b(effective(ly)?|relie(ve|ves|ving|f)|reduc(e|es|ing)|improv(e|es|ing)|alleviat\w*|benefici\w*|"
     r"heal(s|ing)?|help(s)? (to )?(break|relieve|reduce|align)|prevent\w*|release|valuable tool)\b",
@@ -38,8 +42,12 @@ _CAUSAL = re.compile(
     r"originates?|can become|transition|make\w* recovery|worsen\w*)\b",
     re.IGNORECASE,
 )
-_DEFINITION = re.compile(r"\b(refers to|is defined as|known as|are (small|areas)|is (generally )?distinct)\b", re.I)
-_RECOMMENDATION = re.compile(r"\b(should|recommended|essential)\b|(\bis|[’']s) ideal\b", re.IGNORECASE)
+_DEFINITION = re.compile(
+    r"\b(refers to|is defined as|known as|are (small|areas)|is (generally )?distinct)\b", re.I
+)
+_RECOMMENDATION = re.compile(
+    r"\b(should|recommended|essential)\b|(\bis|[’']s) ideal\b", re.IGNORECASE
+)
 
 
 def classify(text: str) -> str | None:
@@ -48,7 +56,12 @@ def classify(text: str) -> str | None:
     Order matters: a product sentence that also promises relief is still a product
     claim (it is checked against the seller, not the literature).
     """
-    if _HEADING.match(text) or _META.search(text) or _INSTRUCTION.match(text) or _OPINION.search(text):
+    if (
+        _HEADING.match(text)
+        or _META.search(text)
+        or _INSTRUCTION.match(text)
+        or _OPINION.search(text)
+    ):
         return None
     if len(text.split()) < 5:
         return None
@@ -84,7 +97,9 @@ def propose_claims(article: Article) -> list[Claim]:
     for ref in article.references:
         if ref.description and ref.description_line:
             claims.append(
-                _claim(article, ref.description_line, "source_description", ref.description, [ref.key])
+                _claim(
+                    article, ref.description_line, "source_description", ref.description, [ref.key]
+                )
             )
     return claims
 

@@ -25,7 +25,9 @@ def reference_findings(ref: dict[str, Any]) -> list[tuple[str, str]]:
     key = ref["key"]
     out: list[tuple[str, str]] = []
     if ref["retraction"] in ("retracted", "withdrawn"):
-        notice = next((n for n in ref.get("notices", []) if n.get("type") in ("retraction", "withdrawal")), {})
+        notice = next(
+            (n for n in ref.get("notices", []) if n.get("type") in ("retraction", "withdrawal")), {}
+        )
         detail = f" (notice {notice['doi']})" if notice.get("doi") else ""
         out.append(("retracted", f"[{key}] the cited work is {ref['retraction']}{detail}"))
     if ref["doi_status"] in ("not_found", "invalid"):
@@ -34,11 +36,16 @@ def reference_findings(ref: dict[str, Any]) -> list[tuple[str, str]]:
     if ref["match"] == "not_found":
         out.append(("broken", f"[{key}] no registry record matches this reference"))
     if ref["match"] == "ambiguous":
-        out.append(("mismatch", f"[{key}] several registry records fit this reference; add its DOI"))
+        out.append(
+            ("mismatch", f"[{key}] several registry records fit this reference; add its DOI")
+        )
     for mismatch in ref["mismatches"]:
         if mismatch["severity"] == "error":
             out.append(
-                ("mismatch", f"[{key}] {mismatch['field']}: cited '{mismatch['cited']}', registry '{mismatch['registry']}'")
+                (
+                    "mismatch",
+                    f"[{key}] {mismatch['field']}: cited '{mismatch['cited']}', registry '{mismatch['registry']}'",
+                )
             )
     if "unverified" in (ref["doi_status"], ref["match"]) and not out:
         out.append(("unverified", f"[{key}] not verified against a registry"))
@@ -47,7 +54,9 @@ def reference_findings(ref: dict[str, Any]) -> list[tuple[str, str]]:
 
 def claim_findings(claim: dict[str, Any]) -> list[tuple[str, str]]:
     if claim["verdict"] in ("unsupported", "contradicted"):
-        return [("unsupported", f"[{claim['id']}] claim {claim['verdict']}: {claim.get('reason', '')}")]
+        return [
+            ("unsupported", f"[{claim['id']}] claim {claim['verdict']}: {claim.get('reason', '')}")
+        ]
     return []
 
 

@@ -51,7 +51,9 @@ _NEGATIVE = re.compile(
     r"(benefit|improvement)|worse than|no better than placebo)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(r"\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*%|\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?\s*%?")
+_NUMBER = re.compile(
+    r"\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*%|\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?\s*%?"
+)
 
 INTERVENTIONS: dict[str, re.Pattern[str]] = {
     "massage or manual therapy": re.compile(
@@ -64,8 +66,11 @@ INTERVENTIONS: dict[str, re.Pattern[str]] = {
     "exercise or stretching": re.compile(r"\b(exercis\w*|strengthen\w*|stretch\w*)\b", re.I),
 }
 SITES: dict[str, re.Pattern[str]] = {
-    "the back": re.compile(r"\b(back|lumbar|low[- ]back|(?<!cervical )spine|spinal|lumbosacral|thoracic|"
-                           r"quadratus lumborum|latissimus|erector spinae|paraspinal)\b", re.I),
+    "the back": re.compile(
+        r"\b(back|lumbar|low[- ]back|(?<!cervical )spine|spinal|lumbosacral|thoracic|"
+        r"quadratus lumborum|latissimus|erector spinae|paraspinal)\b",
+        re.I,
+    ),
     "the neck and shoulders": re.compile(r"\b(neck|cervical|trapezius|shoulders?)\b", re.I),
     "the jaw": re.compile(r"\b(jaw|temporomandibular|masseter)\b", re.I),
 }
@@ -81,7 +86,13 @@ class Judgment:
     studied: str | None = None  # set when the source tests another intervention than claimed
 
 
-_RANK = {"supported": 4, "partially_supported": 3, "contradicted": 2, "unsupported": 1, "unverifiable": 0}
+_RANK = {
+    "supported": 4,
+    "partially_supported": 3,
+    "contradicted": 2,
+    "unsupported": 1,
+    "unverifiable": 0,
+}
 
 
 def aspects(claim: str) -> list[str]:
@@ -116,7 +127,9 @@ def _number_present(number: str, text: str) -> bool:
     low, _, high = bare.partition("-")
     flat = re.sub(r"\s+", "", text).replace("–", "-")
     if high:
-        return bool(re.search(rf"(?<![\d.]){re.escape(low)}%?(-|to){re.escape(high)}%?(?![\d.])", flat))
+        return bool(
+            re.search(rf"(?<![\d.]){re.escape(low)}%?(-|to){re.escape(high)}%?(?![\d.])", flat)
+        )
     return bool(re.search(rf"(?<![\d.]){re.escape(low)}%", flat))
 
 
@@ -131,7 +144,9 @@ def judge_source(claim: str, source: SourceText) -> Judgment:
     missing_numbers = [n for n in numbers_in(claim) if not _number_present(n, text)]
     if missing_numbers:
         return Judgment(
-            "unsupported", f"the figure {', '.join(missing_numbers)} appears nowhere in {source.ref}", evidence
+            "unsupported",
+            f"the figure {', '.join(missing_numbers)} appears nowhere in {source.ref}",
+            evidence,
         )
 
     problems: list[str] = []
@@ -147,7 +162,9 @@ def judge_source(claim: str, source: SourceText) -> Judgment:
     source_sites = _mentions(text, SITES)
     if claimed_sites and not claimed_sites & source_sites:
         elsewhere = f" (it concerns {' and '.join(sorted(source_sites))})" if source_sites else ""
-        problems.append(f"{source.ref} says nothing about {' or '.join(sorted(claimed_sites))}{elsewhere}")
+        problems.append(
+            f"{source.ref} says nothing about {' or '.join(sorted(claimed_sites))}{elsewhere}"
+        )
 
     parts = aspects(claim)
     source_terms = set(terms(text))
@@ -182,17 +199,27 @@ def judge_source(claim: str, source: SourceText) -> Judgment:
         hedged = True
 
     share = len(covered) / max(1, len(covered) + len(uncovered))
-    if _EFFICACY.search(claim) and not missing_interventions and any(
-        _NEGATIVE.search(e.sentence) and e.score >= 0.5 for e in evidence
+    if (
+        _EFFICACY.search(claim)
+        and not missing_interventions
+        and any(_NEGATIVE.search(e.sentence) and e.score >= 0.5 for e in evidence)
     ):
-        return Judgment("contradicted", f"{source.ref} reports a negative finding", evidence, covered=share)
+        return Judgment(
+            "contradicted", f"{source.ref} reports a negative finding", evidence, covered=share
+        )
     if not uncovered and not problems:
         return Judgment("supported", f"{source.ref} states this", evidence, covered=share)
     not_found = "; ".join(f"\u201c{p}\u201d" for p in uncovered)
     if covered and share >= 0.3:
         reason = f"{source.ref} supports part of it"
         details = ([f"not found: {not_found}"] if uncovered else []) + problems
-        return Judgment("partially_supported", f"{reason}; {'; '.join(details)}", evidence, covered=share, studied=gap)
+        return Judgment(
+            "partially_supported",
+            f"{reason}; {'; '.join(details)}",
+            evidence,
+            covered=share,
+            studied=gap,
+        )
     reason = "; ".join(problems) if problems else f"{source.ref} does not say this"
     if hedged and not problems:
         reason += " (its finding is hedged)"
@@ -213,7 +240,9 @@ def judge_claim(claim: str, sources: list[SourceText], cited: bool, kind: str = 
     if not sources:
         return Judgment("unverifiable", "the article has no sources to judge this claim against")
     if not with_text:
-        return Judgment("unverifiable", f"no text is available to judge from ({', '.join(without)})")
+        return Judgment(
+            "unverifiable", f"no text is available to judge from ({', '.join(without)})"
+        )
 
     judged = [judge_source(claim, s) for s in with_text]
     best = max(judged, key=lambda j: (_RANK[j.verdict], j.covered))

@@ -203,17 +203,19 @@ def compare_fields(ref: Reference, work: Work) -> list[Mismatch]:
                     "minor wording or punctuation differences in the title",
                 )
             )
-    if ref.kind == "article" and ref.container and (work.container or work.container_short):
-        if not journal_matches(ref.container, work):
-            out.append(
-                Mismatch(
-                    "journal",
-                    ref.container,
-                    work.container or work.container_short[0],
-                    "error",
-                    "the journal cited is not the registry's journal (abbreviations are allowed)",
-                )
+    has_journal = (
+        ref.kind == "article" and ref.container and (work.container or work.container_short)
+    )
+    if has_journal and not journal_matches(ref.container, work):
+        out.append(
+            Mismatch(
+                "journal",
+                ref.container,
+                work.container or work.container_short[0],
+                "error",
+                "the journal cited is not the registry's journal (abbreviations are allowed)",
             )
+        )
     for name in ("volume", "issue"):
         cited, registry = getattr(ref, name), getattr(work, name)
         if not cited or not registry:
@@ -244,17 +246,21 @@ def compare_fields(ref: Reference, work: Work) -> list[Mismatch]:
                     "the page range cited differs from the registry's",
                 )
             )
-    if ref.kind == "book" and ref.publisher and work.publisher:
-        if fuzz.token_set_ratio(fold(ref.publisher), fold(work.publisher)) < 90:
-            out.append(
-                Mismatch(
-                    "publisher",
-                    ref.publisher,
-                    work.publisher,
-                    "warning",
-                    "the publisher cited differs from the one on record (imprints change names after mergers)",
-                )
+    if (
+        ref.kind == "book"
+        and ref.publisher
+        and work.publisher
+        and fuzz.token_set_ratio(fold(ref.publisher), fold(work.publisher)) < 90
+    ):
+        out.append(
+            Mismatch(
+                "publisher",
+                ref.publisher,
+                work.publisher,
+                "warning",
+                "the publisher cited differs from the one on record (imprints change names after mergers)",
             )
+        )
     return out
 
 

@@ -40,7 +40,9 @@ class RunOptions:
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_LEVELS:
-            raise InputError(f"unknown --fail-on level '{self.fail_on}' (expected one of: {', '.join(FAIL_LEVELS)})")
+            raise InputError(
+                f"unknown --fail-on level '{self.fail_on}' (expected one of: {', '.join(FAIL_LEVELS)})"
+            )
 
 
 @dataclass
@@ -98,7 +100,8 @@ def load_claims(options: RunOptions, articles: list[Article]) -> ClaimSet:
     validation = validate_claims(wanted, known, name=str(options.claims_csv))
     if not validation.success:
         raise InputError(
-            "claims failed validation: " + " | ".join(validation.details[:5])
+            "claims failed validation: "
+            + " | ".join(validation.details[:5])
             + (f" (+{len(validation.details) - 5} more)" if len(validation.details) > 5 else ""),
             path=options.claims_csv,
         )
@@ -151,7 +154,10 @@ def _only_faults(snapshot: dict[str, Any]) -> bool:
 
 
 def audit_articles(
-    articles: list[Article], claims: ClaimSet, sources: dict[str, dict[str, Any]], options: RunOptions
+    articles: list[Article],
+    claims: ClaimSet,
+    sources: dict[str, dict[str, Any]],
+    options: RunOptions,
 ) -> list[ArticleAudit]:
     """Field checks and claim judgments for each article (pure: no I/O)."""
     audits = []
@@ -182,7 +188,13 @@ def audit_articles(
             scope = [by_key[k] for k in claim.refs if k in by_key] if claim.refs else texts
             judgment = judge_claim(claim.text, scope, cited=claim.cited, kind=claim.kind)
             results.append(
-                ClaimResult(claim, judgment.verdict, judgment.reason, judgment.evidence, judgment.supporting_refs)  # type: ignore[arg-type]
+                ClaimResult(
+                    claim,
+                    judgment.verdict,
+                    judgment.reason,
+                    judgment.evidence,
+                    judgment.supporting_refs,
+                )  # type: ignore[arg-type]
             )
         validation = list(claims.validation)
         if article.name in claims.proposed_for:

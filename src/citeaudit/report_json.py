@@ -65,9 +65,7 @@ def build_report(
                 "doi": check.doi,
                 "doi_status": check.doi_status,
                 "match": check.match,
-                "mismatches": [
-                    {k: v for k, v in asdict(m).items()} for m in check.mismatches
-                ],
+                "mismatches": [{k: v for k, v in asdict(m).items()} for m in check.mismatches],
                 "retraction": check.retraction,
                 "notices": [
                     {k: n.get(k) for k in ("type", "doi", "date", "source")} for n in check.notices
@@ -82,7 +80,14 @@ def build_report(
     claims = []
     for result in results:
         claim = result.claim
-        sentence = next((s for s in article.sentences if s.line == claim.line and s.text in claim.text or claim.text in s.text), None)
+        sentence = next(
+            (
+                s
+                for s in article.sentences
+                if (s.line == claim.line and s.text in claim.text) or claim.text in s.text
+            ),
+            None,
+        )
         claims.append(
             {
                 "id": claim.claim_id,
@@ -122,7 +127,9 @@ def build_report(
 
 
 def _title(article: Article) -> str | None:
-    return article.sentences[0].text if article.sentences and article.path.endswith(".html") else None
+    return (
+        article.sentences[0].text if article.sentences and article.path.endswith(".html") else None
+    )
 
 
 def _registry_view(work: Work | None) -> dict[str, Any] | None:

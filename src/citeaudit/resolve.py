@@ -46,7 +46,9 @@ def _trim(answer: RegistryAnswer | None) -> dict[str, Any] | None:
         data["record"] = {k: v for k, v in record.items() if k not in _DROP_FROM_CROSSREF}
     elif isinstance(record, list):
         data["record"] = [
-            {k: v for k, v in r.items() if k not in _DROP_FROM_CROSSREF} for r in record if isinstance(r, dict)
+            {k: v for k, v in r.items() if k not in _DROP_FROM_CROSSREF}
+            for r in record
+            if isinstance(r, dict)
         ]
     return data
 
@@ -75,7 +77,11 @@ def resolve_reference(ref: Reference, registries: Registries) -> dict[str, Any]:
         match, crossref_record = _search(ref, registries, answers, notes)
         if crossref_record is not None:
             doi = crossref_record.doi
-            doi_status = "resolves" if answers.get("crossref_search", {}).get("status") == "found" else doi_status
+            doi_status = (
+                "resolves"
+                if answers.get("crossref_search", {}).get("status") == "found"
+                else doi_status
+            )
 
     openalex_record: Work | None = None
     if doi:
@@ -135,7 +141,9 @@ def _resolve_doi(
     if handle.status == "not_found" and answer.status == "not_found":
         notes.append("neither Crossref nor the DOI system knows this DOI")
         return "not_found", "not_found", None
-    notes.append("no definite answer from the registries: " + (answer.error or handle.error or "fault"))
+    notes.append(
+        "no definite answer from the registries: " + (answer.error or handle.error or "fault")
+    )
     return "unverified", "unverified", None
 
 
@@ -159,7 +167,9 @@ def _search(
         answers["openalex_search"] = _trim(fallback)
         statuses.append(fallback.status)
         if fallback.status == "found":
-            match, work, why = pick_candidate(ref, [openalex_work(item) for item in fallback.record])
+            match, work, why = pick_candidate(
+                ref, [openalex_work(item) for item in fallback.record]
+            )
             notes.extend(why)
             if match != "not_found":
                 return match, work

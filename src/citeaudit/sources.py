@@ -55,7 +55,9 @@ def load_snapshot(sources_dir: Path, ref: Reference) -> dict[str, Any] | None:
     except json.JSONDecodeError as exc:
         raise InputError(f"not valid JSON ({exc.msg})", path=path, row=exc.lineno) from None
     if not isinstance(data, dict) or data.get("schema") != SNAPSHOT_SCHEMA:
-        raise InputError(f"not a citeaudit source snapshot (expected schema {SNAPSHOT_SCHEMA})", path=path)
+        raise InputError(
+            f"not a citeaudit source snapshot (expected schema {SNAPSHOT_SCHEMA})", path=path
+        )
     return data
 
 
@@ -63,5 +65,7 @@ def save_snapshot(sources_dir: Path, ref: Reference, snapshot: dict[str, Any]) -
     """Write atomically so a run killed mid-write never leaves a broken file behind."""
     sources_dir.mkdir(parents=True, exist_ok=True)
     path = snapshot_path(sources_dir, ref)
-    atomic_write_text(path, json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=False) + "\n")
+    atomic_write_text(
+        path, json.dumps(snapshot, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    )
     return path

@@ -79,9 +79,13 @@ def _problems(ref: Reference, check: ReferenceCheck, snapshot: dict[str, Any]) -
         problems.append("not verified: " + (notes[-1] if notes else "no registry answer"))
     for notice in check.notices:
         label = notice["type"].replace("_", " ")
-        where = f" (notice {notice['doi']}" + (f", {notice['date']})" if notice.get("date") else ")")
+        where = f" (notice {notice['doi']}" + (
+            f", {notice['date']})" if notice.get("date") else ")"
+        )
         problems.append(f"{label}{where if notice.get('doi') else ''}")
     for mismatch in check.mismatches:
         if mismatch.severity != "info":
-            problems.append(f"{mismatch.field}: cited '{mismatch.cited}', registry '{mismatch.registry}'")
+            problems.append(
+                f"{mismatch.field}: cited '{mismatch.cited}', registry '{mismatch.registry}'"
+            )
     return problems
