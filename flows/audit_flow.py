@@ -38,15 +38,18 @@ FailOn = Literal["never", "retracted", "broken", "mismatch", "unsupported"]
 """The levels of `citeaudit.gate.FAIL_LEVELS`, spelled out so Prefect's parameter schema
 (and the UI's run form) can list them; a test keeps the two in step."""
 
-RESOLVE_RETRIES_ONLINE = 2
-"""Registry look-ups fail transiently (timeouts, 504s); offline reads do not, so
-retrying them would only delay the real error."""
+RESOLVE_RETRIES_ONLINE = 1
+"""The registry clients already retry single requests (Settings.retries) and keep the
+stored snapshot through an outage; one task retry covers a batch that crashed anyway
+(e.g. a dropped connection outside a client's retry). Offline reads get none: a
+missing or corrupt snapshot does not heal, and retrying would only delay the error."""
 
 
 def _existing_file(path: str) -> str:
     """Reject a missing article before the run does any work (pydantic validator)."""
     if not Path(path).is_file():
-        raise ValueError(f"article file not found: {path!r} (relative to {Path.cwd()})")
+        where = "" if Path(path).is_absolute() else f" (relative to {Path.cwd()})"
+        raise ValueError(f"article file not found: {path!r}{where}")
     return path
 
 

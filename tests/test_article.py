@@ -1,0 +1,77 @@
+"""Reading article files: structure with line numbers, and clear errors for bad files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from citeaudit.article import read_article
+from citeaudit.errors import InputError
+
+SEED = Path(__file__).resolve().parent.parent / "articles" / "back-muscle-pain.md"
+
+
+def test_seed_sentences_keep_their_file_line_numbers():
+    article = read_article(SEED)
+    statistic = next(s for s in article.sentences if "80-90%" in s.text)
+    assert statistic.line == 2
+    assert SEED.read_text(encoding="utf-8").splitlines()[1].startswith("Approximately 80-90%")
+
+
+def test_reference_section_and_page_furniture_are_not_body_sentences():
+    article = read_article(SEED)
+    assert not any(s.text.startswith(("Simons, D. G.", "Comments")) for s in article.sentences)
+    assert article.references[0].line == 33
+
+
+def test_wrapped_markdown_paragraphs_join_into_one_sentence(tmp_path: Path):
+    path = tmp_path / "wrapped.md"
+    path.write_text("# Title\n\nTrigger points are small\nnodules in muscle.\n", encoding="utf-8")
+    article = read_article(path)
+    assert [s.text for s in article.sentences] == [
+        "Title",
+        "Trigger points are small nodules in muscle.",
+    ]
+    assert article.sentences[1].line == 3
+
+
+def test_article_without_references_section_has_no_references(tmp_path: Path):
+    path = tmp_path / "plain.md"
+    path.write_text("Massage relieves pain in 90% of people.\n", encoding="utf-8")
+    assert read_article(path).references == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.md", b"  \n\n", "article is empty"),
+        ("binary.md", b"\x89PNG\r\n\x1a\n\x00\x00", "binary file"),
+        ("latin1.md", "Caf\u00e9 au lait.\nNa\u00efve claim.\n".encode("latin-1"), "not UTF-8"),
+        ("article.pdf", b"%PDF-1.4", "unsupported article format '.pdf'"),
+    ],
+)
+def test_bad_article_files_raise_one_line_errors_naming_the_file(
+    tmp_path: Path, name, content, message
+):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(InputError) as error:
+        read_article(path)
+    assert message in str(error.value) and str(path) in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_undecodable_byte_is_reported_with_its_row(tmp_path: Path):
+    path = tmp_path / "mixed.md"
+    path.write_bytes("First line.\nSecond line.\nCaf\u00e9.\n".encode("latin-1"))
+    with pytest.raises(InputError) as error:
+        read_article(path)
+    assert error.value.row == 3
+
+
+def test_huge_article_is_refused(tmp_path: Path):
+    path = tmp_path / "huge.md"
+    path.write_bytes(b"word " * (1_100_000))
+    with pytest.raises(InputError, match="over the 5120 KiB limit"):
+        read_article(path)
