@@ -3,6 +3,10 @@ the seed workspace (article, claims.csv, sources/) that tests may change freely.
 
 from __future__ import annotations
 
+import prefect_env  # noqa: F401  (sets Prefect's environment before anything imports prefect)
+
+# isort: split
+
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
