@@ -215,7 +215,12 @@ def audit_site(
     for batch in batches(parsed, batch_size):
         sources.update(resolve(batch, options))
 
-    audits = audit_task(parsed, claims, sources, options)
+    # Judging is pure CPU work: each batch is submitted to the flow's task runner, so
+    # under a DaskTaskRunner the batches fan out over the cluster's workers.
+    futures = [
+        audit_task.submit(batch, claims, sources, options) for batch in batches(parsed, batch_size)
+    ]
+    audits = [audit for future in futures for audit in future.result()]
     result = write_reports_task(audits, options)
 
     summary = summarize(result)

@@ -9,8 +9,8 @@ sensitisation = sensitization) so that wording differences do not hide evidence.
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
-from functools import lru_cache
 
 import snowballstemmer
 from rank_bm25 import BM25Okapi
@@ -40,9 +40,15 @@ _SYNONYMS = [
 _WORD = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
 
 
-@lru_cache(maxsize=1)
+_local = threading.local()
+
+
 def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
+    """One stemmer per thread: snowball stemmers keep state and break when shared
+    between the threads of a task runner."""
+    if not hasattr(_local, "stemmer"):
+        _local.stemmer = snowballstemmer.stemmer("english")
+    return _local.stemmer
 
 
 def terms(text: str) -> list[str]:

@@ -1,18 +1,23 @@
 """Sentence splitting that survives abbreviations, decimals and "et al.".
 
-pysbd's rules handle those cases; it is built once because construction is costly.
+pysbd's rules handle those cases. A segmenter is built once per thread: construction
+is costly, and a Segmenter keeps per-call state, so threads (a task runner's workers)
+must not share one.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
+import threading
 
 import pysbd
 
+_local = threading.local()
 
-@lru_cache(maxsize=1)
+
 def _segmenter() -> pysbd.Segmenter:
-    return pysbd.Segmenter(language="en", clean=False)
+    if not hasattr(_local, "segmenter"):
+        _local.segmenter = pysbd.Segmenter(language="en", clean=False)
+    return _local.segmenter
 
 
 def split_sentences(text: str) -> list[str]:
