@@ -53,7 +53,44 @@ def _existing_file(path: str) -> str:
     return path
 
 
-ArticlePath = Annotated[str, AfterValidator(_existing_file)]
+def _supported_article(path: str) -> str:
+    """Reject a file citeaudit cannot read as an article (same rule as the CLI)."""
+    from citeaudit.article import SUPPORTED_SUFFIXES
+
+    if Path(path).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValueError(
+            f"unsupported article format {path!r} (expected {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+        )
+    return path
+
+
+def _plain_path(path: str) -> str:
+    """A path parameter must be a usable file-system path: not empty, no control characters."""
+    if not path.strip() or any(ord(ch) < 32 for ch in path):
+        raise ValueError(f"not a usable path: {path!r}")
+    return path
+
+
+def _not_a_directory(path: str) -> str:
+    if Path(path).is_dir():
+        raise ValueError(f"{path!r} is a directory, expected a file")
+    return path
+
+
+def _not_a_file(path: str) -> str:
+    if Path(path).exists() and not Path(path).is_dir():
+        raise ValueError(f"{path!r} is a file, expected a directory")
+    return path
+
+
+ArticlePath = Annotated[
+    str,
+    AfterValidator(_plain_path),
+    AfterValidator(_supported_article),
+    AfterValidator(_existing_file),
+]
+FilePath = Annotated[str, AfterValidator(_plain_path), AfterValidator(_not_a_directory)]
+DirectoryPath = Annotated[str, AfterValidator(_plain_path), AfterValidator(_not_a_file)]
 BatchSize = Annotated[int, Field(ge=1)]
 ArticleList = Annotated[list[ArticlePath], Field(min_length=1)]
 
@@ -77,7 +114,9 @@ def resolve_batch_task(batch: list[Article], options: RunOptions) -> dict[str, d
     Settings (API keys, the polite-pool e-mail) are left to the library to read from
     the environment, so they never become flow or task parameters that Prefect stores.
     """
-    return pipeline.resolve_sources(batch, options)
+    # Without the raw registry records (they stay in sources/): the audit never reads
+    # them, and Prefect need not store or ship megabytes per batch.
+    return pipeline.resolve_sources(batch, options, records=False)
 
 
 @task(name="audit-articles", cache_policy=NO_CACHE)
@@ -149,8 +188,19 @@ def _scrub(text: str) -> str:
     return _SECRET_PARAM.sub(r"\1=[redacted]", _EMAIL.sub("[redacted]", text))
 
 
-def render_markdown(summary: dict[str, Any], *, max_failures: int = 50) -> str:
-    """Render the summary as the Markdown shown in the Prefect UI's Artifacts page."""
+def render_markdown(
+    summary: dict[str, Any],
+    *,
+    max_failures: int = 50,
+    site_index: str | None = None,
+    changes: tuple[int, int] | None = None,
+) -> str:
+    """Render the summary as the Markdown shown in the Prefect UI's Artifacts page.
+
+    `site_index` is the path of the run's index page and `changes` the (new, resolved)
+    problem counts since the previous run, so each scheduled run in the UI says what
+    it found and what changed, and where to open the HTML reports.
+    """
     status = (
         "no failures"
         if summary["failure_count"] == 0
@@ -161,6 +211,15 @@ def render_markdown(summary: dict[str, Any], *, max_failures: int = 50) -> str:
         "",
         f"{len(summary['articles'])} article(s) audited; {status}.",
         "",
+    ]
+    if changes is not None:
+        lines += [
+            f"Since the previous run: {changes[0]} new problem(s), {changes[1]} resolved.",
+            "",
+        ]
+    if site_index:
+        lines += [f"Site index (links to every HTML report): `{site_index}`", ""]
+    lines += [
         "| article | references | reference problems | claims | verdicts | failures | reports |",
         "|---|---:|---:|---:|---|---:|---|",
     ]
@@ -182,9 +241,9 @@ def render_markdown(summary: dict[str, Any], *, max_failures: int = 50) -> str:
 @flow(name="citeaudit-audit-site", log_prints=False)
 def audit_site(
     articles: ArticleList,
-    claims_csv: str = "claims.csv",
-    sources_dir: str = "sources",
-    out_dir: str = "reports",
+    claims_csv: FilePath = "claims.csv",
+    sources_dir: DirectoryPath = "sources",
+    out_dir: DirectoryPath = "reports",
     offline: bool = True,
     fail_on: FailOn = "broken",
     batch_size: BatchSize = 50,
@@ -218,14 +277,24 @@ def audit_site(
     # Judging is pure CPU work: each batch is submitted to the flow's task runner, so
     # under a DaskTaskRunner the batches fan out over the cluster's workers.
     futures = [
-        audit_task.submit(batch, claims, sources, options) for batch in batches(parsed, batch_size)
+        # each batch gets only its own sources: a Dask worker is sent what it judges
+        audit_task.submit(batch, claims, pipeline.sources_for(batch, sources), options)
+        for batch in batches(parsed, batch_size)
     ]
     audits = [audit for future in futures for audit in future.result()]
     result = write_reports_task(audits, options)
 
     summary = summarize(result)
     create_markdown_artifact(
-        markdown=render_markdown(summary),
+        markdown=render_markdown(
+            summary,
+            site_index=str(result.site_index.page) if result.site_index else None,
+            changes=(
+                (result.site_index.new_count, result.site_index.resolved_count)
+                if result.site_index and result.site_index.compared
+                else None
+            ),
+        ),
         key=ARTIFACT_KEY,
         description="citeaudit: per-article counts and report paths",
     )

@@ -417,6 +417,119 @@ def _fixture_entries() -> tuple[tuple[CorpusEntry, ...], tuple[CorpusEntry, ...]
 
 
 # --------------------------------------------------------------------------------------------
+# Synthetic works, for throughput benchmarks
+# --------------------------------------------------------------------------------------------
+
+SYNTHETIC_PREFIX = "10.5555/bench."
+"""DOIs ``10.5555/bench.<n>`` are served by a server started with ``synthetic=True``."""
+
+_SYNTHETIC_TEMPLATE_DOI = "10.1073/pnas.1414271111"  # recorded in both Crossref and OpenAlex
+_SYNTHETIC_LABEL = "constructed benchmark work"
+
+
+def synthetic_number(doi: str) -> int | None:
+    """``n`` for a synthetic DOI ``10.5555/bench.<n>``, else None."""
+    key = normalize_doi(doi)
+    if not key.startswith(SYNTHETIC_PREFIX):
+        return None
+    tail = key[len(SYNTHETIC_PREFIX) :]
+    return int(tail) if tail.isdigit() else None
+
+
+@functools.cache
+def _synthetic_templates() -> tuple[dict[str, Any], dict[str, Any]]:
+    crossref, openalex = _fixture_entries()
+    cr = next(e.record for e in crossref if e.key == _SYNTHETIC_TEMPLATE_DOI)
+    oa = next(e.record for e in openalex if e.key == _SYNTHETIC_TEMPLATE_DOI)
+    return cr, oa
+
+
+def synthetic_crossref_record(n: int) -> dict[str, Any]:
+    """A *constructed* Crossref work: the recorded PNAS record with its own DOI and title.
+
+    Labelled as constructed in ``source`` and in its title, so nobody mistakes it for a
+    registry answer; only the shape and size are real.
+    """
+    template, _ = _synthetic_templates()
+    record = dict(template)  # shallow: only top-level fields change
+    title = f"{template['title'][0]} ({_SYNTHETIC_LABEL} {n})"
+    doi = f"{SYNTHETIC_PREFIX}{n}"
+    record.update(
+        {
+            "DOI": doi,
+            "title": [title],
+            "URL": f"https://doi.org/{doi}",
+            "source": "citeaudit benchmark (constructed)",
+            "prefix": "10.5555",
+        }
+    )
+    return record
+
+
+def synthetic_openalex_record(n: int) -> dict[str, Any]:
+    """The OpenAlex counterpart of :func:`synthetic_crossref_record` (constructed too)."""
+    _, template = _synthetic_templates()
+    record = dict(template)
+    title = f"{template.get('title') or template.get('display_name')} ({_SYNTHETIC_LABEL} {n})"
+    doi = f"{SYNTHETIC_PREFIX}{n}"
+    record.update(
+        {
+            "id": f"https://openalex.org/W9{n:010d}",
+            "doi": f"https://doi.org/{doi}",
+            "title": title,
+            "display_name": title,
+            "ids": {
+                "openalex": f"https://openalex.org/W9{n:010d}",
+                "doi": f"https://doi.org/{doi}",
+            },
+        }
+    )
+    return record
+
+
+_NO_FIELDS: dict[str, list[str]] = {
+    "title": [], "author": [], "container": [], "year": [], "abstract": [],
+}  # fmt: skip
+
+
+class _SyntheticCorpus(Corpus):
+    """A corpus that also answers for every synthetic DOI, built on request (never stored,
+    so a benchmark of 100,000 references does not grow the server)."""
+
+    def __init__(self, entries: Iterable[CorpusEntry], kind: Literal["crossref", "openalex"]):
+        super().__init__(entries)
+        self.kind = kind
+
+    def get(self, key: str) -> CorpusEntry | None:
+        found = super().get(key)
+        n = synthetic_number(key) if found is None else None
+        if n is None:
+            return found
+        # No search fields: synthetic works are found by DOI only, and tokenizing them
+        # would make the server, not the client, the bottleneck of a benchmark.
+        if self.kind == "crossref":
+            return CorpusEntry(normalize_doi(key), synthetic_crossref_record(n), PRIORITY_BARE,
+                               "synthetic", _NO_FIELDS)  # fmt: skip
+        return CorpusEntry(normalize_doi(key), synthetic_openalex_record(n), PRIORITY_BARE,
+                           "synthetic", _NO_FIELDS)  # fmt: skip
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str) and synthetic_number(key) is not None:
+            return True
+        return super().__contains__(key)
+
+
+def _doi_filter_values(filters: str) -> list[str] | None:
+    """The DOIs of a Crossref ``filter=doi:A,doi:B`` (None when it names no DOI)."""
+    values = [
+        part.partition(":")[2].strip()
+        for part in filters.split(",")
+        if part.partition(":")[0].strip() == "doi"
+    ]
+    return values or None
+
+
+# --------------------------------------------------------------------------------------------
 # Requests, faults, responses
 # --------------------------------------------------------------------------------------------
 
@@ -551,6 +664,7 @@ class RegistryServer:
         rate_limits: dict[str, tuple[float | None, int | None]] | None = None,
         registered_elsewhere: Iterable[str] | None = None,
         load_fixtures: bool = True,
+        synthetic: bool = False,
     ) -> None:
         """Prepare (but do not start) the server.
 
@@ -564,6 +678,8 @@ class RegistryServer:
             registered_elsewhere: DOIs that doi.org knows but neither corpus has (default:
                 :data:`DEFAULT_REGISTERED_ELSEWHERE`).
             load_fixtures: False gives an empty corpus for tests that add their own records.
+            synthetic: also answer for any DOI ``10.5555/bench.<n>`` with a constructed record
+                (:func:`synthetic_crossref_record`), for throughput benchmarks.
         """
         self.host = host
         self.port = port
@@ -577,8 +693,12 @@ class RegistryServer:
             )
         }
         crossref_entries, openalex_entries = _fixture_entries() if load_fixtures else ((), ())
-        self.crossref = Corpus(crossref_entries)
-        self.openalex = Corpus(openalex_entries)
+        if synthetic:
+            self.crossref: Corpus = _SyntheticCorpus(crossref_entries, "crossref")
+            self.openalex: Corpus = _SyntheticCorpus(openalex_entries, "openalex")
+        else:
+            self.crossref = Corpus(crossref_entries)
+            self.openalex = Corpus(openalex_entries)
         self.requests: list[RecordedRequest] = []
         self.limit_violations: collections.Counter[str] = collections.Counter()
         self._rate_limiters: dict[str, _RateLimiter] = {
@@ -770,6 +890,12 @@ class RegistryServer:
 
     # -- request bookkeeping -----------------------------------------------------------------
 
+    def stats(self) -> dict[str, Any]:
+        """Requests per service and requests refused for going over a limit (``GET /_stats``)."""
+        with self._lock:
+            asked = collections.Counter(r.service for r in self.requests)
+            return {"requests": dict(asked), "limit_violations": dict(self.limit_violations)}
+
     def requests_for(self, service: str) -> list[RecordedRequest]:
         """Recorded requests to one service ("crossref", "openalex" or "doi")."""
         with self._lock:
@@ -789,6 +915,8 @@ class RegistryServer:
     def _handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
         """Route one request through rate limits, latency and faults to a registry handler."""
         raw_path, _, query = target.partition("?")
+        if raw_path == "/_stats":  # for a benchmark running the server in another process
+            return _json_response(self.stats())
         self._record(RecordedRequest(method, raw_path, query, headers))
         service = raw_path.lstrip("/").split("/", 1)[0]
         limiter = self._rate_limiters.get(service)
@@ -934,8 +1062,13 @@ class RegistryServer:
         if cursor is not None:
             offset = 0 if cursor == "*" else _int_param(cursor.rpartition("-")[2], 0)
 
-        entries = self.crossref.entries()
         filters = params.get("filter")
+        dois = _doi_filter_values(filters) if filters else None
+        if dois is not None:  # look the DOIs up (as an index would) instead of scanning
+            found = (self.crossref.get(normalize_doi(d)) for d in dict.fromkeys(dois))
+            entries = list({e.key: e for e in found if e is not None}.values())
+        else:
+            entries = self.crossref.entries()
         if filters:
             try:
                 entries = [e for e in entries if self._crossref_filter_match(e, filters)]
@@ -1122,7 +1255,12 @@ class RegistryServer:
             return self._openalex_error("per-page and page must be integers")
         if not 1 <= per_page <= 200:
             return self._openalex_error("per-page must be between 1 and 200")
-        entries = [e for e in self.openalex.entries() if not e.partial]
+        doi_values = [v for n, vs in self._openalex_filters(raw_query) if n == "doi" for v in vs]
+        if doi_values:  # look the DOIs up (as an index would) instead of scanning
+            found = (self.openalex.get(normalize_doi(v)) for v in dict.fromkeys(doi_values))
+            entries = [e for e in {e.key: e for e in found if e}.values() if not e.partial]
+        else:
+            entries = [e for e in self.openalex.entries() if not e.partial]
         searches: list[tuple[tuple[str, ...], str]] = []
         if params.get("search"):
             searches.append((("title", "author", "container", "year"), params["search"]))
@@ -1360,11 +1498,37 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--latency", type=float, default=0.0)
+    parser.add_argument("--latency", type=float, default=0.0, help="seconds added to each answer")
+    parser.add_argument(
+        "--rate-limits",
+        default="",
+        help="per service RPS:CONCURRENT, e.g. crossref=10:5,openalex=100:10,doi=10:5; "
+        "requests over a limit are answered 429 and counted (GET /_stats)",
+    )
+    parser.add_argument(
+        "--synthetic",
+        action="store_true",
+        help=f"also serve constructed works for any DOI {SYNTHETIC_PREFIX}<n>",
+    )
     args = parser.parse_args(argv)
-    with RegistryServer(host=args.host, port=args.port, latency=args.latency) as srv:
+    limits: dict[str, tuple[float | None, int | None]] = {}
+    for item in filter(None, args.rate_limits.split(",")):
+        service, _, value = item.partition("=")
+        rps, _, concurrent = value.partition(":")
+        limits[service.strip()] = (
+            float(rps) if rps else None,
+            int(concurrent) if concurrent else None,
+        )
+    with RegistryServer(
+        host=args.host,
+        port=args.port,
+        latency=args.latency,
+        rate_limits=limits,
+        synthetic=args.synthetic,
+    ) as srv:
         for line in _iter_summary(srv):
             print(line, flush=True)
+        print(f"listening {srv.base_url}", flush=True)  # last: a benchmark waits for it
         try:
             while True:
                 time.sleep(3600)

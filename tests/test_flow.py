@@ -124,6 +124,8 @@ def test_flow_matches_library_run_and_publishes_artifact(site: Path, fail_on: Fa
     assert f"| {SEED} | {row['references']} | {row['problems']} | {row['claims']} |" in markdown
     for path in summary["report_paths"]:
         assert path in markdown
+    # The artifact points at the site index, which links every HTML report.
+    assert "Site index (links to every HTML report): `reports-flow/index.html`" in markdown
     assert "@" not in markdown
 
 
@@ -284,4 +286,5 @@ def test_site_flow_fans_out_on_a_local_dask_cluster(site: Path) -> None:
     assert sorted(p.name for p in (site / "dask-reports").glob("*.json")) == [
         "back-muscle-pain-copy.json",
         "back-muscle-pain.json",
+        "index.json",  # the site index's state (what the next run compares with)
     ]

@@ -1,4 +1,4 @@
-"""The first judge on the seed article: what an editor must be told."""
+"""The light judges on the seed article: what an editor must be told."""
 
 from __future__ import annotations
 
@@ -19,9 +19,15 @@ from citeaudit.pipeline import (
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(scope="module")
-def seed_report():
-    options = RunOptions(claims_csv=ROOT / "claims.csv", sources_dir=ROOT / "sources", offline=True)
+@pytest.fixture(scope="module", params=["learned", "rules"])
+def seed_report(request):
+    """The seed article's report, once per light judge: both must tell an editor the same."""
+    options = RunOptions(
+        claims_csv=ROOT / "claims.csv",
+        sources_dir=ROOT / "sources",
+        offline=True,
+        judge=request.param,
+    )
     articles = load_articles([ROOT / "articles" / "back-muscle-pain.md"])
     audits = audit_articles(
         articles, load_claims(options, articles), resolve_sources(articles, options), options

@@ -95,3 +95,107 @@ def test_identifiers_are_found_anywhere_in_the_reference():
     )
     assert ref.isbn == "9780306406157"
     assert ref.doi == "10.1000/xyz123"
+
+
+STYLE_CASES = [
+    # (style, reference string, authors, year, title, container, volume, issue, pages)
+    ("APA 7", "Messeder, S. J., Chetty, M., Thomson, M. C., & Currie, G. P. (2018). The changing "
+     "vista of pleural effusion management: Indwelling pleural catheters (IPC). International "
+     "Journal of Clinical Practice, 72(4), e13076. https://doi.org/10.1111/ijcp.13076",
+     ["Messeder, S. J.", "Chetty, M.", "Thomson, M. C.", "Currie, G. P."], 2018,
+     "The changing vista of pleural effusion management: Indwelling pleural catheters (IPC)",
+     "International Journal of Clinical Practice", "72", "4", "e13076"),
+    ("Vancouver (NLM)", "1. Messeder SJ, Chetty M, Thomson MC, Currie GP. The changing vista of "
+     "pleural effusion management: Indwelling pleural catheters (IPC). Int J Clin Pract. "
+     "2018 Apr;72(4):e13076. doi: 10.1111/ijcp.13076. PMID: 29569806.",
+     ["Messeder, SJ", "Chetty, M", "Thomson, MC", "Currie, GP"], 2018,
+     "The changing vista of pleural effusion management: Indwelling pleural catheters (IPC)",
+     "Int J Clin Pract", "72", "4", "e13076"),
+    ("AMA", "12.Pascal L, Memarzadeh M, Boettiger C, et al. A Shiny r app to solve the problem of "
+     "when to stop managing or surveying species under imperfect detection. Methods Ecol Evol. "
+     "2020;11(12):1707-1715. doi:10.1111/2041-210x.13501",
+     ["Pascal, L", "Memarzadeh, M", "Boettiger, C"], 2020,
+     "A Shiny r app to solve the problem of when to stop managing or surveying species under "
+     "imperfect detection", "Methods Ecol Evol", "11", "12", "1707-1715"),
+    ("Harvard", "Lieber, R.L. et al. (1997) ‘Growth hormone secretagogue increases muscle "
+     "strength during remobilization after canine hindlimb immobilization’, Journal of "
+     "Orthopaedic Research, 15(4), pp. 519–527. doi:10.1002/jor.1100150407.",
+     ["Lieber, R.L."], 1997, "Growth hormone secretagogue increases muscle strength during "
+     "remobilization after canine hindlimb immobilization", "Journal of Orthopaedic Research",
+     "15", "4", "519-527"),
+    ("Chicago author-date", "Cummings, T. M., and A. R. White. 2001. “Needling Therapies in the "
+     "Management of Myofascial Trigger Point Pain: A Systematic Review”. Archives of Physical "
+     "Medicine and Rehabilitation 82 (7): 986–92.",
+     ["Cummings, T. M.", "White, A. R."], 2001, "Needling Therapies in the Management of "
+     "Myofascial Trigger Point Pain: A Systematic Review",
+     "Archives of Physical Medicine and Rehabilitation", "82", "7", "986-92"),
+    ("IEEE", "[3] C. Z. Hong, “Lidocaine injection versus dry needling to myofascial trigger "
+     "point”, Am. J. Phys. Med. Rehabil., vol. 73, no. 4, pp. 256–263, Jul. 1994.",
+     ["Hong, C. Z."], 1994, "Lidocaine injection versus dry needling to myofascial trigger point",
+     "Am. J. Phys. Med. Rehabil", "73", "4", "256-263"),
+    ("Vancouver with a supplement", "Borg-Stein J, Simons DG. Focused review: myofascial pain. "
+     "Arch Phys Med Rehabil. 2002 Mar;83(3 Suppl 1):S40-7, S48-9.",
+     ["Borg-Stein, J", "Simons, DG"], 2002, "Focused review: myofascial pain",
+     "Arch Phys Med Rehabil", "83", "3 Suppl 1", "S40-7"),
+    ("Vancouver, abbreviation with full stops", "Makris EA, Hu JC, Athanasiou KA. Developing "
+     "functional musculoskeletal tissues. Proc. Natl. Acad. Sci. U. S. A. 2014;111(45):E4832-41.",
+     ["Makris, EA", "Hu, JC", "Athanasiou, KA"], 2014,
+     "Developing functional musculoskeletal tissues", "Proc. Natl. Acad. Sci. U. S. A", "111",
+     "45", "E4832-41"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("case", STYLE_CASES, ids=[c[0] for c in STYLE_CASES])
+def test_each_citation_style_is_parsed_field_for_field(case):
+    _, text, authors, year, title, container, volume, issue, pages = case
+    ref = parse_reference(text, line_number=1)
+    assert (ref.authors, ref.year, ref.title) == (authors, year, title)
+    assert (ref.container, ref.volume, ref.issue, ref.pages) == (container, volume, issue, pages)
+
+
+def test_numbered_lists_keep_their_numbers():
+    assert parse_reference("[12] C. Z. Hong, “Title here”, J, vol. 1, 1994.", 1).number == 12
+    assert parse_reference("7. Hong CZ. Title here. J Abbr. 1994;1:2-3.", 1).number == 7
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "title", "container", "edition", "place", "publisher", "pages"),
+    [
+        ("Hepher, B. (1988). Nutrition of Pond Fishes (1st ed.). Cambridge University Press.",
+         "book", "Nutrition of Pond Fishes", None, "1st", None, "Cambridge University Press", None),
+        ("3. Hepher B. Nutrition of Pond Fishes. 2nd ed. Cambridge: Cambridge University Press; 1988.",
+         "book", "Nutrition of Pond Fishes", None, "2nd", "Cambridge", "Cambridge University Press", None),
+        ("Panigrahi, S., & Vakati, S. (2015). Quality improvement of poultry feed. In Next "
+         "Generation DNA Led Technologies (pp. 135–140). Springer Singapore.",
+         "book", "Quality improvement of poultry feed", "Next Generation DNA Led Technologies",
+         None, None, "Springer Singapore", "135-140"),
+        ("3. Panigrahi S, Vakati S. Quality improvement of poultry feed. In: Next Generation DNA "
+         "Led Technologies. Singapore: Springer Singapore; 2015. p. 135–40.",
+         "book", "Quality improvement of poultry feed", "Next Generation DNA Led Technologies",
+         None, "Singapore", "Springer Singapore", "135-40"),
+    ],
+)  # fmt: skip
+def test_books_and_chapters_keep_edition_place_publisher_and_pages(
+    text, kind, title, container, edition, place, publisher, pages
+):
+    ref = parse_reference(text, line_number=1)
+    assert (ref.kind, ref.title, ref.container) == (kind, title, container)
+    assert (ref.edition, ref.place, ref.publisher, ref.pages) == (edition, place, publisher, pages)
+
+
+@pytest.mark.parametrize(
+    ("text", "doi", "pmid", "isbn"),
+    [
+        ("Hong CZ. Title. J. 1994;1:2. https://pubmed.ncbi.nlm.nih.gov/8043247/", None, "8043247", None),
+        ("Hong CZ. Title. J. 1994;1:2. DOI: 10.1097/00002060-199407000-00006.",
+         "10.1097/00002060-199407000-00006", None, None),
+        ("Hong CZ. Title. J. 1994;1:2. https://dx.doi.org/10.1097%2F00002060-199407000-00006",
+         "10.1097/00002060-199407000-00006", None, None),
+        ("Smith J. A book. London: Press; 2020. ISBN-13: 978-0-306-40615-7.", None, None, "9780306406157"),
+        ("Smith J. A book. London: Press; 2020. ISBN 0-306-40615-2", None, None, "0306406152"),
+    ],
+)  # fmt: skip
+def test_identifiers_in_every_spelling_are_found_and_normalised(text, doi, pmid, isbn):
+    ref = parse_reference(text, line_number=1)
+    assert (ref.doi, ref.pmid, ref.isbn) == (doi, pmid, isbn)
+    assert "doi" not in (ref.title or "").lower() and "pubmed" not in (ref.container or "")

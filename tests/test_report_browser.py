@@ -7,6 +7,7 @@ working XSS payload through CI unnoticed.
 
 from __future__ import annotations
 
+import copy
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,6 +23,7 @@ from selenium.webdriver.remote.webelement import WebElement
 
 from browser import BrowserMissing, full_page_screenshot, start_chrome, stop_chrome
 from citeaudit.report_html import reference_has_problem, write_html
+from citeaudit.site_index import update_site_index
 from test_report_html import load_sample, malicious_copy
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -306,3 +308,54 @@ def test_full_page_screenshot(driver: WebDriver, sample_url: str, tmp_path: Path
 def test_sample_has_items_on_both_sides_of_the_filter() -> None:
     """The filter tests above mean something only if it hides some items and keeps some."""
     assert 0 < PROBLEMS < TOTAL
+
+
+@pytest.fixture(scope="module")
+def index_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A site index after two runs over a hostile article: one problem new, one resolved."""
+    out = tmp_path_factory.mktemp("site")
+    before = malicious_copy()
+    write_html(before, out / f"{before['article']['name']}.html")
+    update_site_index([before], out, fail_on="broken")
+    after = copy.deepcopy(before)
+    supported = next(c for c in after["claims"] if c["verdict"] == "supported")
+    supported["verdict"] = "unsupported"
+    after["references"] = [r for r in after["references"] if r["retraction"] != "retracted"]
+    write_html(after, out / f"{after['article']['name']}.html")
+    update_site_index([after], out, fail_on="broken")
+    return (out / "index.html").as_uri()
+
+
+def test_site_index_shows_changes_and_links_to_the_problem(
+    driver: WebDriver, index_url: str
+) -> None:
+    open_page(driver, index_url)
+    assert driver.title == "0 failing of 1 · citeaudit site index"
+    changes = driver.find_element(By.CSS_SELECTOR, "[data-testid=changes-headline]")
+    assert changes.is_displayed()
+    assert changes.text == "Since the previous run: 1 new problem, 1 resolved."
+    new = driver.find_elements(By.CSS_SELECTOR, "[data-testid=new-problem]")
+    resolved = driver.find_elements(By.CSS_SELECTOR, "[data-testid=resolved-problem]")
+    assert len(new) == 1 and "Unsupported claim" in new[0].text
+    assert len(resolved) == 1 and "Retracted source" in resolved[0].text
+    assert all(el.is_displayed() for el in new + resolved)
+    # The hostile title is shown as text, and nothing ran.
+    row = driver.find_element(By.CSS_SELECTOR, "[data-testid=article-row]")
+    assert "Back pain <script>" in row.text
+    assert driver.execute_script("return typeof window.__pwned") == "undefined"
+    assert driver.find_elements(By.TAG_NAME, "script") == []
+    assert severe_messages(driver) == []
+
+    # The new problem links to its card in the article's report.
+    new[0].find_element(By.TAG_NAME, "a").click()
+    assert driver.current_url.split("#")[0].endswith("/back-muscle-pain.html")
+    anchor = driver.current_url.split("#")[1]
+    card = driver.find_element(By.ID, anchor)
+    assert card.get_attribute("data-verdict") == "unsupported"
+    assert severe_messages(driver) == []
+
+
+def test_site_index_contrast_meets_wcag_aa(driver: WebDriver, index_url: str) -> None:
+    open_page(driver, index_url)
+    selector = ".badge, .count-chip, a, .path, .change-msg, .delta-new, .delta-resolved, .meta"
+    assert driver.execute_script(CONTRAST_JS, selector) == []

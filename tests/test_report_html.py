@@ -506,3 +506,32 @@ def test_uncited_partly_supported_claim_is_not_called_unsupported(sample: dict[s
     part = part[: part.index("</article>")]
     assert "No source in the article fully supports it." in part
     assert "No source in the article supports it." not in part
+
+
+def test_fix_list_puts_retractions_and_broken_dois_before_unsupported_statistics_before_definitions(
+    sample: dict[str, Any],
+) -> None:
+    report = copy.deepcopy(sample)
+    broken = copy.deepcopy(next(r for r in report["references"] if r["key"] == "gerwin2005"))
+    broken.update(key="broken2010", doi="10.9999/nothing", doi_status="not_found")
+    broken["cited"]["line"] = 32
+    report["references"].append(broken)
+    definition = next(c for c in report["claims"] if c["kind"] == "definition")
+    definition.update(verdict="unsupported", line=1, reason="uncited; no source supports it")
+    page = Page(render_html(report))
+    where = [a["href"] for a in page.find("a") if a.get("href") and _in_fix_table(a, page)]
+    order = [str(h).removeprefix("#") for h in where]
+    assert order[:2] == ["ref-doe2015", "ref-broken2010"]  # retraction, then the broken DOI
+    unsupported = [o for o in order if o in {"claim-C1", "claim-C3", "claim-C4", "claim-C5"}]
+    # The statistic first, efficacy claims next, the definition (line 1) last.
+    assert unsupported == ["claim-C1", "claim-C3", "claim-C4", "claim-C5"]
+    assert order.index("claim-C5") < order.index("claim-C2")  # unsupported before partly
+
+
+def _in_fix_table(attrs: dict[str, str | None], page: Page) -> bool:
+    """Whether a link sits in the triage table (its links are the `.where` cells)."""
+    index = next(i for i, (_, a) in enumerate(page.tags) if a is attrs)
+    for name, values in reversed(page.tags[:index]):
+        if name == "td":
+            return values.get("class") == "where"
+    return False

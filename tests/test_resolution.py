@@ -148,3 +148,102 @@ def test_contact_email_reaches_crossref_in_the_user_agent(settings, registry):
     resolve_reference(_ref(PNAS), Registries(settings))
     crossref = [r for r in registry.requests[before:] if r.path.startswith("/crossref")]
     assert crossref and "editor@example.org" in crossref[0].headers.get("user-agent", "")
+
+
+FISH = (
+    "Ali, N. M., Khan, H. A., Then, A. Y.-H., Ving Ching, C., Gaur, M., & Dhillon, S. K. (2017). "
+    '"Fish Ontology framework for taxonomy-based fish recognition." PeerJ, 5, e3811.'
+)
+
+
+def test_doi_with_a_typo_is_broken_but_the_reference_still_finds_its_work(settings):
+    ref = _ref(FISH + " https://doi.org/10.7717/peerj.3812")
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert (snapshot["doi_status"], snapshot["match"]) == ("not_found", "matched")
+    assert snapshot["work"]["doi"] == "10.7717/peerj.3811"
+    check = check_reference(ref, snapshot)
+    [doi] = [m for m in check.mismatches if m.field == "doi"]
+    assert (doi.cited, doi.registry, doi.severity) == (
+        "10.7717/peerj.3812",
+        "10.7717/peerj.3811",
+        "error",
+    )
+    assert "DOI 10.7717/peerj.3812 does not resolve" in check.problems
+
+
+def test_malformed_doi_is_invalid_and_the_reference_is_still_matched(settings):
+    ref = _ref(FISH)
+    ref.doi = "10.12/x"
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert snapshot["doi_status"] == "invalid"
+    assert (snapshot["match"], snapshot["work"]["doi"]) == ("matched", "10.7717/peerj.3811")
+
+
+def test_a_wrong_year_with_everything_else_right_is_matched_and_flagged(settings):
+    ref = _ref(FISH.replace("(2017)", "(2014)"))
+    check = check_reference(ref, resolve_reference(ref, Registries(settings)))
+    assert check.match == "matched"
+    assert [(m.field, m.severity) for m in check.mismatches if m.severity != "info"] == [
+        ("year", "error")
+    ]
+
+
+def test_doi_registered_with_datacite_names_the_agency(settings):
+    ref = _ref(
+        'Doe, J. (2023). "A preprint on arXiv." arXiv. https://doi.org/10.48550/arXiv.2312.07559'
+    )
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert snapshot["answers"]["doi.org_ra"]["record"][0]["RA"] == "DataCite"
+    assert (
+        "registered with DataCite, not in Crossref's API (not an error)" in snapshot["match_notes"]
+    )
+
+
+def test_registry_title_marking_a_work_retracted_is_a_retraction(settings):
+    ref = _ref(
+        'Gastroenterology Research and Practice. (2020). "Retracted: Influence of Gastrectomy on '
+        'Cortical and Cancellous Bones in Rats." Gastroenterology Research and Practice, 2020, 1. '
+        "https://doi.org/10.1155/2020/5109831"
+    )
+    check = check_reference(ref, resolve_reference(ref, Registries(settings)))
+    assert check.retraction == "retracted"
+    assert check.notices[0]["source"] == "crossref (title)"
+
+
+def test_citing_the_retraction_notice_itself_is_reported(settings):
+    ref = _ref(
+        '(2021). "Retraction notice to: Ambient light exposure and circadian enzyme kinetics in '
+        'cultured fibroblasts." Journal of Constructed Test Data, 14. doi:10.5555/notice.retraction'
+    )
+    check = check_reference(ref, resolve_reference(ref, Registries(settings)))
+    assert (
+        "the DOI cited is a retraction notice for 10.5555/citeaudit.2019.0042, not the work itself"
+        in check.problems
+    )
+
+
+def test_a_book_missing_from_the_registries_is_unverified_not_broken(settings):
+    ref = _ref(
+        "Simons, D. G., Travell, J. G., & Simons, L. S. (1999). Myofascial Pain and Dysfunction: "
+        "The Trigger Point Manual. 2nd ed., Vol. 1. Baltimore, MD: Lippincott Williams & Wilkins."
+    )
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert snapshot["match"] == "unverified"
+    assert "absence there does not show that the book does not exist" in snapshot["match_notes"][-1]
+
+
+def test_a_book_found_by_search_keeps_edition_and_publisher_checks(settings):
+    ref = _ref("Hepher, B. (1988). Nutrition of Pond Fishes (2nd ed.). Cambridge University Press.")
+    check = check_reference(ref, resolve_reference(ref, Registries(settings)))
+    assert check.match == "matched" and check.doi == "10.1017/cbo9780511735455"
+    assert [(m.field, m.severity) for m in check.mismatches] == [("edition", "warning")]
+
+
+def test_journal_version_is_preferred_over_its_preprint_through_openalex(settings):
+    ref = _ref(
+        "Herger, M., Kajba, C. M., Buckley, M., Cunha, A., Strom, M., & Findlay, G. M. (2025). "
+        "High-throughput screening of human genetic variants by pooled prime editing. "
+        "Cell Genomics, 5(1), 100814."
+    )
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert (snapshot["match"], snapshot["doi"]) == ("matched", "10.1016/j.xgen.2025.100814")

@@ -8,9 +8,11 @@ about the source.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
+from citeaudit.citations import leading_markers, link_markers
 from citeaudit.errors import InputError
 from citeaudit.models import Article, Reference, Sentence
 from citeaudit.references import looks_like_reference, parse_reference, reference_keys
@@ -38,16 +40,20 @@ def read_article(path: Path) -> Article:
             path=path,
         )
     try:
-        data = path.read_bytes()
+        with path.open("rb") as fh:  # read one byte past the limit, never a whole huge file
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
+            size = max(len(data), os.fstat(fh.fileno()).st_size)
     except FileNotFoundError:
         raise InputError("article not found", path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read article: {exc.strerror}", path=path) from None
+        raise InputError(f"cannot read article: {exc.strerror or exc}", path=path) from None
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(
-            f"article is {len(data) // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
+            f"article is {size // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
             path=path,
         )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("article is UTF-16 text; save it as UTF-8", path=path)
     if b"\x00" in data:
         raise InputError("article is a binary file, not text", path=path)
     try:
@@ -65,9 +71,16 @@ def parse_article(text: str, name: str, path: str) -> Article:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     ref_start = _find_references_heading(lines)
     body_lines = lines if ref_start is None else lines[:ref_start]
-    sentences = _body_sentences(body_lines)
     references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
-    return Article(name=name, path=path, sentences=sentences, references=references)
+    problems: list[str] = []
+    sentences = _body_sentences(body_lines, references, problems)
+    return Article(
+        name=name,
+        path=path,
+        sentences=sentences,
+        references=references,
+        citation_problems=problems,
+    )
 
 
 def _find_references_heading(lines: list[str]) -> int | None:
@@ -104,14 +117,30 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
     return [(start, " ".join(parts)) for start, parts in paragraphs if parts]
 
 
-def _body_sentences(lines: list[str]) -> list[Sentence]:
+def _body_sentences(
+    lines: list[str], references: list[Reference], problems: list[str]
+) -> list[Sentence]:
+    """Sentences with their inline citation markers resolved to reference keys and
+    taken out of the text (a claim reads "...pain", not "...pain [3]")."""
     sentences: list[Sentence] = []
     for index, (line, text) in enumerate(_paragraphs(lines)):
         if _TRAILER.match(text):
             continue
         text = _MD_HEADING.sub("", text)
         for sentence in split_sentences(text):
-            sentences.append(Sentence(text=sentence, line=line, paragraph=index))
+            # A marker after the full stop ("...pain.[3] Next") cites the sentence before.
+            lead = leading_markers(sentence)
+            if lead and sentences and sentences[-1].paragraph == index:
+                carried = link_markers(sentence[:lead], references)
+                problems.extend(f"line {line}: {why}" for _, why in carried.unlinked)
+                previous = sentences[-1]
+                refs = tuple(dict.fromkeys([*previous.refs, *carried.keys]))
+                sentences[-1] = Sentence(previous.text, previous.line, previous.paragraph, refs)
+                sentence = sentence[lead:].strip()
+            linked = link_markers(sentence, references)
+            problems.extend(f"line {line}: {why}" for _, why in linked.unlinked)
+            if linked.text:
+                sentences.append(Sentence(linked.text, line, index, tuple(linked.keys)))
     return sentences
 
 

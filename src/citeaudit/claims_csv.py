@@ -136,6 +136,13 @@ def _error(path: str | os.PathLike[str], row: int | None, message: str) -> Input
 
 
 def _decode(path: str | os.PathLike[str], data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise _error(path, 1, "file is UTF-16 text; save it as UTF-8 (in Excel: 'CSV UTF-8')")
+    header = data.split(b"\n", 1)[0]
+    if b"\x00" in header:  # UTF-16 without a BOM, or not text at all; NULs in cells are text
+        raise _error(
+            path, 1, "the header contains NUL bytes: UTF-16 or a binary file, not UTF-8 CSV"
+        )
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -300,3 +307,31 @@ def _cells(claim: Claim) -> list[str]:
 def write_claims(path: str | os.PathLike[str], claims: Iterable[Claim]) -> None:
     """Write claims.csv atomically (UTF-8 without BOM, `\\n` line ends, inert cells)."""
     atomic_write_text(path, format_claims(claims))
+
+
+def file_state(path: str | os.PathLike[str]) -> bytes | None:
+    """The file's bytes as read now (None if absent), to notice a save made meanwhile."""
+    try:
+        with open(path, "rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        return None
+
+
+def write_claims_unless_changed(
+    path: str | os.PathLike[str], claims: Iterable[Claim], read_as: bytes | None
+) -> None:
+    """Write claims.csv only if nobody saved it since it was read as `read_as`.
+
+    An editor may save the file in a spreadsheet while `extract` works; writing the
+    merge then would silently drop their save. Refusing (exit 2) keeps it: running
+    `extract` again merges into their version.
+    """
+    if file_state(path) != read_as:
+        raise _error(
+            path,
+            None,
+            "changed while citeaudit was working (saved by someone else?); nothing was "
+            "written: run the command again",
+        )
+    write_claims(path, claims)

@@ -12,9 +12,13 @@ import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from citeaudit.errors import InputError
 from citeaudit.gate import FAIL_LEVELS
+
+if TYPE_CHECKING:
+    from citeaudit.pipeline import RunOptions, RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -31,7 +35,13 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add_common(sub: argparse.ArgumentParser) -> None:
-        sub.add_argument("articles", nargs="+", type=Path, metavar="ARTICLE")
+        sub.add_argument(
+            "articles",
+            nargs="+",
+            type=Path,
+            metavar="ARTICLE",
+            help="article files (.md, .markdown, .txt, .html) or folders of them",
+        )
         sub.add_argument(
             "--claims",
             type=Path,
@@ -64,22 +74,55 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument(
         "--fail-on-unverified", action="store_true", help="also fail when a registry gave no answer"
     )
+    check.add_argument(
+        "--junit",
+        type=Path,
+        metavar="FILE",
+        help="JUnit XML, one testcase per reference and claim (default: OUT/junit.xml)",
+    )
+    check.add_argument(
+        "--markdown",
+        type=Path,
+        metavar="FILE",
+        help="also write the Markdown summary here (it is appended to $GITHUB_STEP_SUMMARY "
+        "when that is set)",
+    )
+    check.add_argument(
+        "--no-index",
+        action="store_true",
+        help="do not update OUT/index.html and OUT/index.json (the site index and its "
+        "changes since the previous run)",
+    )
 
     refresh = commands.add_parser("refresh", help="update the source snapshots from the registries")
     add_common(refresh)
+    for sub in (check, refresh):
+        sub.add_argument(
+            "--progress",
+            action=argparse.BooleanOptionalAction,
+            default=None,
+            help="progress bar on stderr while asking the registries (default: when stderr "
+            "is a terminal and the run is long)",
+        )
     return parser
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from citeaudit.claims_csv import merge_claims, read_claims, write_claims
+    from citeaudit.claims_csv import (
+        file_state,
+        merge_claims,
+        read_claims,
+        write_claims_unless_changed,
+    )
     from citeaudit.extract import propose_claims
     from citeaudit.pipeline import load_articles
 
     articles = load_articles(args.articles)
-    existing = read_claims(args.claims) if args.claims.exists() else []
+    read_as = file_state(args.claims)
+    existing = read_claims(args.claims) if read_as is not None else []
     proposed = [claim for article in articles for claim in propose_claims(article)]
     merged, stats = merge_claims(existing, proposed)
-    write_claims(args.claims, merged)
+    write_claims_unless_changed(args.claims, merged, read_as)
     print(
         f"{args.claims}: {stats.added} claims proposed, {stats.kept} existing rows kept unchanged"
     )
@@ -96,8 +139,13 @@ def _check(args: argparse.Namespace) -> int:
         offline=args.offline,
         fail_on=args.fail_on,
         fail_on_unverified=args.fail_on_unverified,
+        junit=args.junit,
+        markdown=args.markdown,
+        site_index=not args.no_index,
+        progress=args.progress,
     )
     result = run(args.articles, options)
+    _print_source_changes(result.source_changes)
     for audit in result.audits:
         summary = audit.report["summary"]
         verdicts = ", ".join(f"{n} {v}" for v, n in sorted(summary["verdicts"].items()))
@@ -107,21 +155,67 @@ def _check(args: argparse.Namespace) -> int:
             f"({', '.join(f'{n} {s}' for s, n in sorted(refs.items()))}); "
             f"{summary['claims']} claims ({verdicts}) -> {options.out_dir / audit.article.name}.html"
         )
+    if result.site_index is not None:
+        index = result.site_index
+        changes = (
+            f": {index.new_count} new, {index.resolved_count} resolved since the previous run"
+            if index.compared
+            else ""
+        )
+        print(f"site index -> {index.page}{changes}")
+    _github_outputs(result, options)
     for line in result.failures:
         print(line, file=sys.stderr)
     return result.exit_code
 
 
-def _refresh(args: argparse.Namespace) -> int:
-    from citeaudit.pipeline import RunOptions, load_articles, resolve_sources
+def _github_outputs(result: RunResult, options: RunOptions) -> None:
+    """In GitHub Actions: annotations on stdout, the summary appended to the step summary.
 
-    articles = load_articles(args.articles)
-    snapshots = resolve_sources(articles, RunOptions(sources_dir=args.sources, offline=False))
-    states = Counter(f"{s.get('doi_status')}/{s.get('match')}" for s in snapshots.values())
+    Both are keyed on the environment GitHub sets, so the same `citeaudit check` line
+    works in a terminal, in pre-commit and in a workflow.
+    """
+    from citeaudit.annotations import annotation_lines, in_github_actions
+    from citeaudit.pipeline import run_summary_markdown
+
+    if in_github_actions():
+        reports = [audit.report for audit in result.audits]
+        for line in annotation_lines(
+            reports, fail_on=options.fail_on, fail_on_unverified=options.fail_on_unverified
+        ):
+            print(line)
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as fh:  # appended: other steps write too
+            fh.write(run_summary_markdown(result, options))
+
+
+def _refresh(args: argparse.Namespace) -> int:
+    from citeaudit.pipeline import RunOptions
+    from citeaudit.resolution import refresh_site
+
+    # A whole archive in constant memory: articles a batch at a time, nothing kept
+    # but counts and changes (the snapshots are in sources/).
+    options = RunOptions(sources_dir=args.sources, offline=False, progress=args.progress)
+    resolution = refresh_site(args.articles, options, progress=args.progress)
+    states = resolution.states
+    counts = resolution.counts
     print(
-        f"{args.sources}: {len(snapshots)} sources ({', '.join(f'{n} {k}' for k, n in sorted(states.items()))})"
+        f"{args.sources}: {sum(states.values())} sources ({', '.join(f'{n} {k}' for k, n in sorted(states.items()))}); "
+        f"{counts.get('fresh', 0)} checked recently, {counts.get('written', 0)} updated, "
+        f"{counts.get('unchanged', 0)} unchanged, {counts.get('kept', 0)} kept (no answer)"
     )
+    _print_source_changes(resolution.changes)
     return EXIT_OK
+
+
+def _print_source_changes(changes: list[Any]) -> None:
+    """One line per thing the registries say differently since the previous run."""
+    if changes:
+        print(f"{len(changes)} change(s) since the previous run:")
+    for change in changes:
+        where = ", ".join(change.articles) or change.source_id
+        print(f"  {change.kind}: {change.message} ({where})")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -134,10 +228,20 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_INPUT
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # an unwritable --out, a full disk: the setup, not a bug
+        where = f"{exc.filename}: " if exc.filename else ""
+        print(f"citeaudit: {where}cannot read or write: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except Exception as exc:  # a bug: say so on one line; CITEAUDIT_DEBUG=1 shows the traceback
         if os.environ.get("CITEAUDIT_DEBUG"):
             raise
-        print(f"citeaudit: internal error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        from citeaudit.registry import redact  # only on this path: tenacity is slow to import
+
+        message = redact(
+            f"{type(exc).__name__}: {exc}",
+            (os.environ.get("CITEAUDIT_MAILTO"), os.environ.get("OPENALEX_API_KEY")),
+        )
+        print(f"citeaudit: internal error: {message}", file=sys.stderr)
         return EXIT_INTERNAL
 
 

@@ -16,7 +16,15 @@ from habanero import Crossref
 from habanero.exceptions import RequestError
 
 from citeaudit.config import Settings
-from citeaudit.registry import NotFound, RegistryAnswer, TransientError, ask, classify_status
+from citeaudit.limits import throttle_for
+from citeaudit.registry import (
+    CircuitBreaker,
+    NotFound,
+    RegistryAnswer,
+    TransientError,
+    ask,
+    classify_status,
+)
 
 
 class CrossrefClient:
@@ -28,6 +36,23 @@ class CrossrefClient:
             ua_string="citeaudit/0.1",
             timeout=int(max(1, settings.timeout)),
         )
+        self.breaker = CircuitBreaker(
+            "Crossref", settings.breaker_threshold, settings.breaker_cooldown
+        )
+        self.throttle = throttle_for("crossref", settings)  # polite pool: rate and concurrency
+
+    def _ask(self, url: str, call: Any) -> RegistryAnswer:
+        with self.throttle.serial_when_failing():  # one at a time while it is failing
+            return ask(
+                "crossref",
+                url,
+                lambda: self.throttle.run(call),  # every attempt, retries included
+                self.settings.retries,
+                self.settings.backoff,
+                breaker=self.breaker,
+                max_retry_after=self.settings.max_retry_after,
+                secrets=(self.settings.mailto, self.settings.openalex_api_key),
+            )
 
     def work(self, doi: str) -> RegistryAnswer:
         """The Crossref record of a DOI (`message` of /works/{doi})."""
@@ -39,7 +64,7 @@ class CrossrefClient:
                 raise TransientError(f"Crossref /works/{doi}: unexpected response shape")
             return body["message"]
 
-        return ask("crossref", url, call, self.settings.retries, self.settings.backoff)
+        return self._ask(url, call)
 
     def search(self, bibliographic: str, rows: int = 5) -> RegistryAnswer:
         """Candidates for a reference string, best first (`items` of a works query)."""
@@ -53,25 +78,84 @@ class CrossrefClient:
             items = (body.get("message") or {}).get("items") if isinstance(body, dict) else None
             if not isinstance(items, list):
                 raise TransientError("Crossref search: unexpected response shape")
+            if not all(isinstance(item, dict) for item in items):
+                raise TransientError("Crossref search: unexpected response shape")
             return items
 
-        return ask("crossref", url, call, self.settings.retries, self.settings.backoff)
+        return self._ask(url, call)
+
+    def works_by_dois(self, dois: list[str]) -> RegistryAnswer:
+        """Up to `batch_size` DOIs in one request (`filter=doi:A,doi:B,...`); the items found.
+
+        A DOI missing from a *successful* answer is not in Crossref (the filter matches
+        DOIs exactly, case-insensitively); a failed request says nothing about any of them.
+        Only DOIs of the common shape belong here (see bulk.BATCHABLE_DOI): a comma in a
+        DOI would split the filter. `select` asks for some fields only (standing checks).
+        """
+        return self._works_filtered(dois, select=None)
+
+    def standing_by_dois(self, dois: list[str]) -> RegistryAnswer:
+        """Only what retraction/correction status rests on, for DOIs whose metadata is cached."""
+        return self._works_filtered(dois, select=list(STANDING_FIELDS))
+
+    def _works_filtered(self, dois: list[str], select: list[str] | None) -> RegistryAnswer:
+        shown = quote(",".join(f"doi:{d}" for d in dois), safe=":/,")
+        url = f"{self.settings.crossref_url}/works?filter={shown}&rows={len(dois)}"
+        if select:
+            url += f"&select={','.join(select)}"
+
+        def call() -> list[dict[str, Any]]:
+            body = self._request(
+                lambda: self._cr.works(filter={"doi": list(dois)}, limit=len(dois), select=select),
+                "Crossref works by DOI",
+            )
+            message = body.get("message") if isinstance(body, dict) else None
+            items = message.get("items") if isinstance(message, dict) else None
+            if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+                raise TransientError("Crossref works by DOI: unexpected response shape")
+            total = message.get("total-results")
+            if isinstance(total, int) and total > len(items):  # not all returned: no absence
+                raise TransientError("Crossref works by DOI: answer truncated")
+            return items
+
+        return self._ask(url, call)
 
     @staticmethod
     def _request(call: Any, what: str) -> Any:
+        """Run a habanero call and turn whatever it raises into NotFound or TransientError.
+
+        habanero raises httpx2.HTTPStatusError (non-JSON error bodies), RequestError
+        (JSON error bodies, or a 200 that is not JSON), RuntimeError wrapping transport
+        errors on the search route, bare httpx2 transport errors on the DOI route, and
+        TypeError/KeyError when an error body is JSON of a shape it does not expect.
+        """
         try:
             return call()
         except httpx2.HTTPStatusError as exc:
-            raise classify_status(exc.response.status_code, what) from None
+            raise classify_status(exc.response.status_code, what, exc.response.headers) from None
         except RequestError as exc:  # habanero: non-JSON body or JSON error message
             status = exc.args[0] if exc.args and isinstance(exc.args[0], int) else 0
             if status == 200:  # a 200 that is not JSON: a proxy page, not an answer
                 raise TransientError(f"{what}: non-JSON response") from None
-            raise classify_status(status, what) from None
-        except (httpx2.HTTPError, RuntimeError) as exc:
+            cause = exc.__cause__
+            headers = cause.response.headers if isinstance(cause, httpx2.HTTPStatusError) else None
+            raise classify_status(status, what, headers) from None
+        except RuntimeError as exc:  # habanero wraps transport errors on the search route
+            cause = exc.__cause__
+            raise TransientError(f"{what}: {type(cause or exc).__name__}") from None
+        except httpx2.HTTPError as exc:
             raise TransientError(f"{what}: {type(exc).__name__}") from None
-        except (json.JSONDecodeError, ValueError) as exc:
+        except (json.JSONDecodeError, ValueError, UnicodeDecodeError) as exc:
             raise TransientError(f"{what}: malformed response ({type(exc).__name__})") from None
+        except (TypeError, KeyError, IndexError, AttributeError) as exc:
+            # habanero reading an error body of an unexpected shape (`x.json()["message"]`)
+            raise TransientError(
+                f"{what}: unreadable error response ({type(exc).__name__})"
+            ) from None
 
 
-__all__ = ["CrossrefClient", "NotFound"]
+# The fields a retraction, withdrawal or correction shows in (a notice in `updated-by`,
+# or a title the publisher rewrote to "RETRACTED: ..."); see normalize.crossref_work.
+STANDING_FIELDS = ("DOI", "updated-by", "update-to", "title")
+
+__all__ = ["STANDING_FIELDS", "CrossrefClient", "NotFound"]

@@ -10,11 +10,14 @@ import re
 from urllib.parse import unquote
 
 _PREFIXES = re.compile(
-    r"^(?:doi:\s*|https?://(?:dx\.)?doi\.org/|(?:dx\.)?doi\.org/)", re.IGNORECASE
+    r"^(?:(?:urn:|info:)?doi[:/]\s*|https?://(?:dx\.|www\.)?doi\.org/|(?:dx\.|www\.)?doi\.org/)",
+    re.IGNORECASE,
 )
+# Invisible characters that copy-and-paste from web pages leaves inside DOIs.
+_INVISIBLE = dict.fromkeys(map(ord, "\u00ad\u200b\u200c\u200d\u2060\ufeff"))
 # Crossref's recommended pattern for modern DOIs, plus the old Wiley 10.1002/(SICI) form.
 _DOI = re.compile(r"^10\.\d{4,9}/[-._;()/:<>\[\]A-Z0-9]+$", re.IGNORECASE)
-_IN_TEXT = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>]+)", re.IGNORECASE)
+_IN_TEXT = re.compile(r"\b(10\.\d{4,9}(?:/|%2F)[^\s\"<>]+)", re.IGNORECASE)
 
 
 def normalize_doi(value: str) -> str:
@@ -22,8 +25,8 @@ def normalize_doi(value: str) -> str:
 
     DOIs are case-insensitive, so the lower-case form is the identity we key on.
     """
-    doi = unquote(value.strip())
-    doi = _PREFIXES.sub("", doi)
+    doi = unquote(value.strip().translate(_INVISIBLE))
+    doi = _PREFIXES.sub("", doi.strip())
     doi = doi.rstrip(".,;:)]}>'\"")
     # A closing parenthesis is part of some DOIs (10.1002/(SICI)...); keep it when balanced.
     if value.strip().rstrip(".,;").endswith(")") and doi.count("(") > doi.count(")"):

@@ -12,14 +12,27 @@ from urllib.parse import quote
 import requests
 
 from citeaudit.config import Settings
-from citeaudit.registry import NotFound, RegistryAnswer, TransientError, ask
+from citeaudit.http import SameHostSession
+from citeaudit.limits import throttle_for
+from citeaudit.registry import (
+    CircuitBreaker,
+    NotFound,
+    RegistryAnswer,
+    TransientError,
+    ask,
+    classify_status,
+)
 
 
 class DoiOrgClient:
     def __init__(self, settings: Settings):
         self.settings = settings
-        self._session = requests.Session()
+        self._session = SameHostSession()  # never follows a redirect off doi.org
         self._session.headers["User-Agent"] = "citeaudit/0.1"
+        self.breaker = CircuitBreaker(
+            "doi.org", settings.breaker_threshold, settings.breaker_cooldown
+        )
+        self.throttle = throttle_for("doi.org", settings)
 
     def handle(self, doi: str) -> RegistryAnswer:
         url = f"{self.settings.doi_url}/api/handles/{quote(doi, safe='/')}"
@@ -36,9 +49,59 @@ class DoiOrgClient:
             code = body.get("responseCode") if isinstance(body, dict) else None
             # responseCode 1: handle found; 100: handle not found (the API's documented codes).
             if response.status_code == 200 and code == 1:
-                return body  # type: ignore[return-value]
+                return body
             if response.status_code == 404 and code == 100:
                 raise NotFound("doi.org: handle not found")
-            raise TransientError(f"doi.org handle: HTTP {response.status_code}")
+            if response.status_code == 200:  # a 200 we cannot read is not an answer
+                raise TransientError("doi.org handle: malformed response")
+            if response.status_code in (404, 410):  # a page, not the handle API's "not found"
+                raise TransientError(
+                    f"doi.org handle: HTTP {response.status_code} without a handle-API answer"
+                )
+            raise classify_status(response.status_code, "doi.org handle", response.headers)
 
-        return ask("doi.org", url, call, self.settings.retries, self.settings.backoff)
+        with self.throttle.serial_when_failing():  # one at a time while it is failing
+            return ask(
+                "doi.org",
+                url,
+                lambda: self.throttle.run(call),  # every attempt, within doi.org's limits
+                self.settings.retries,
+                self.settings.backoff,
+                breaker=self.breaker,
+                max_retry_after=self.settings.max_retry_after,
+                secrets=(self.settings.mailto, self.settings.openalex_api_key),
+            )
+
+    def agency(self, doi: str) -> RegistryAnswer:
+        """doi.org's "Which RA?" answer: the agency that registered a DOI (Crossref,
+        DataCite, mEDRA, ...). Asked only for DOIs Crossref lacks, to say who holds them."""
+        url = f"{self.settings.doi_url}/ra/{quote(doi, safe='/')}"
+
+        def call() -> list[dict[str, Any]]:
+            try:
+                response = self._session.get(url, timeout=self.settings.timeout)
+            except requests.RequestException as exc:
+                raise TransientError(f"doi.org RA: {type(exc).__name__}") from None
+            if response.status_code != 200:
+                raise classify_status(response.status_code, "doi.org RA", response.headers)
+            try:
+                body = response.json()
+            except ValueError:
+                raise TransientError("doi.org RA: malformed response") from None
+            if not isinstance(body, list) or not body or not isinstance(body[0], dict):
+                raise TransientError("doi.org RA: unexpected response shape")
+            if "RA" not in body[0]:
+                raise NotFound(f"doi.org RA: {body[0].get('status', 'unknown DOI')}")
+            return body
+
+        with self.throttle.serial_when_failing():  # one at a time while it is failing
+            return ask(
+                "doi.org",
+                url,
+                lambda: self.throttle.run(call),  # every attempt, within doi.org's limits
+                self.settings.retries,
+                self.settings.backoff,
+                breaker=self.breaker,
+                max_retry_after=self.settings.max_retry_after,
+                secrets=(self.settings.mailto, self.settings.openalex_api_key),
+            )

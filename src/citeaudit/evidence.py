@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 import threading
 from dataclasses import dataclass
+from functools import lru_cache
 
 import snowballstemmer
 from rank_bm25 import BM25Okapi
 
+from citeaudit.models import Evidence
 from citeaudit.sentences import split_sentences
 
 _STOPWORD_TEXT = """
@@ -51,13 +53,25 @@ def _stemmer() -> snowballstemmer.stemmer:
     return _local.stemmer
 
 
-def terms(text: str) -> list[str]:
-    """Stemmed content words, in order (duplicates kept, as BM25 wants)."""
+@lru_cache(maxsize=200_000)
+def _stem(word: str) -> str:
+    """Snowball is pure Python and slow; a vocabulary is small, so each word is stemmed once."""
+    return str(_stemmer().stemWord(word))
+
+
+@lru_cache(maxsize=50_000)
+def _terms(text: str) -> tuple[str, ...]:
     text = text.lower()
     for pattern, replacement in _SYNONYMS:
         text = pattern.sub(replacement, text)
     words = [w for part in _WORD.findall(text) for w in part.split("-") if w]
-    return _stemmer().stemWords([w for w in words if w not in STOPWORDS and len(w) > 1])
+    return tuple(_stem(w) for w in words if w not in STOPWORDS and len(w) > 1)
+
+
+def terms(text: str) -> list[str]:
+    """Stemmed content words, in order (duplicates kept, as BM25 wants). Cached: a
+    source's sentences are compared with every claim of an article."""
+    return list(_terms(text))
 
 
 @dataclass(frozen=True)
@@ -67,18 +81,51 @@ class SourceText:
     ref: str
     sentences: tuple[str, ...]
     kind: str | None = None  # registry type: journal-article, review, book...
+    # Where the abstract came from (crossref, openalex, europepmc); the first sentence is
+    # the title when `has_title`.
+    text_source: str | None = None
+    has_title: bool = False
 
     @property
     def has_text(self) -> bool:
         return bool(self.sentences)
 
+    def origin(self, index: int) -> str | None:
+        """Which text sentence `index` was taken from: the title or the abstract's source."""
+        return "title" if self.has_title and index == 0 else self.text_source
 
-def source_text(ref: str, title: str | None, abstract: str | None, kind: str | None) -> SourceText:
-    """A source's sentences: its title first (it names the design), then the abstract."""
+
+def source_text(
+    ref: str,
+    title: str | None,
+    abstract: str | None,
+    kind: str | None,
+    text_source: str | None = None,
+) -> SourceText:
+    """A source's sentences: its title first (it names the design), then the abstract.
+
+    A title alone is not text to judge from: it names a topic, not a finding, so a
+    source without an abstract stays `unverifiable`.
+    """
     sentences = [title.strip()] if title and abstract else []
     if abstract:
         sentences.extend(split_sentences(abstract))
-    return SourceText(ref=ref, sentences=tuple(sentences), kind=kind)
+    return SourceText(
+        ref=ref,
+        sentences=tuple(sentences),
+        kind=kind,
+        text_source=short_origin(text_source) if abstract else None,
+        has_title=bool(title and abstract),
+    )
+
+
+def short_origin(text_source: str | None) -> str | None:
+    """A registry name as is; for a text taken from a page (snapshots built from stored
+    pages describe where at length), the page's address alone."""
+    if not text_source:
+        return None
+    first = text_source.split()[0]
+    return first if first.startswith(("http://", "https://")) else text_source.split()[0][:40]
 
 
 @dataclass(frozen=True)
@@ -106,3 +153,33 @@ def rank_sentences(claim: str, sources: list[SourceText], top: int = 3) -> list[
     ]
     ranked.sort(key=lambda r: (-(r.coverage + r.bm25 / 20), r.ref))
     return [r for r in ranked if r.coverage > 0][:top]
+
+
+def matched_words(claim: str, sentence: str) -> list[str]:
+    """The words of `sentence` that match the claim's content words (same stem, or a
+    synonym folded by `terms`), in the sentence's order, each once: what the report
+    highlights, so an editor sees at a glance why this sentence was picked."""
+    wanted = set(terms(claim))
+    found: list[str] = []
+    for word in re.findall(r"[A-Za-z][A-Za-z0-9\-]*[A-Za-z0-9]|[A-Za-z]", sentence):
+        if word.lower() in STOPWORDS or word in found:
+            continue
+        if set(terms(word)) & wanted:
+            found.append(word)
+    return found
+
+
+def evidence_for(claim: str, source: SourceText, top: int = 3) -> list[Evidence]:
+    """The source's sentences that bear most on the claim, best first, with the words
+    that matched and which text each came from."""
+    index = {sentence: i for i, sentence in reversed(list(enumerate(source.sentences)))}
+    return [
+        Evidence(
+            r.ref,
+            r.sentence,
+            round(r.coverage, 2),
+            matched=matched_words(claim, r.sentence),
+            text_source=source.origin(index.get(r.sentence, -1)),
+        )
+        for r in rank_sentences(claim, [source], top=top)
+    ]

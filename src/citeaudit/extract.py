@@ -93,7 +93,8 @@ def propose_claims(article: Article) -> list[Claim]:
             continue
         kind = classify(sentence.text)
         if kind:
-            claims.append(_claim(article, sentence.line, kind, sentence.text, []))
+            # the references its inline markers name (none: the claim is uncited)
+            claims.append(_claim(article, sentence.line, kind, sentence.text, list(sentence.refs)))
     for ref in article.references:
         if ref.description and ref.description_line:
             claims.append(

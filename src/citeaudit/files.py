@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+import time
 import uuid
 from pathlib import Path
 
@@ -18,7 +19,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     # Write through a symlink rather than replacing the link with a regular file.
     target = Path(os.path.realpath(path))
     # Same directory, so os.replace is a rename within one file system (atomic on POSIX).
-    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}.tmp")
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
     # os.open with 0o666 lets the umask decide, as for any newly created file; mkstemp's
     # 0o600 would make a shared claims.csv unreadable to the rest of the team.
     fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
@@ -35,6 +36,32 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             os.unlink(tmp)
         raise
     _fsync_directory(target.parent)
+
+
+TEMP_SUFFIX = ".tmp"
+STALE_TEMP_SECONDS = 3600.0
+
+
+def remove_stale_temp_files(directory: Path, older_than: float = STALE_TEMP_SECONDS) -> int:
+    """Delete temporary files that a killed process left behind in `directory`.
+
+    `atomic_write_bytes` removes its temporary file on any exception, but a SIGKILL or a
+    power cut leaves it (hidden, `.name.<hex>.tmp`, never mistaken for a snapshot). Only
+    old ones are removed, so a concurrent writer's file in flight is never touched.
+    Returns how many were removed.
+    """
+    removed = 0
+    cutoff = time.time() - older_than
+    try:
+        candidates = list(directory.glob(f".*{TEMP_SUFFIX}"))
+    except OSError:
+        return 0
+    for path in candidates:
+        with contextlib.suppress(OSError):
+            if path.is_file() and path.stat().st_mtime < cutoff:
+                path.unlink()
+                removed += 1
+    return removed
 
 
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:

@@ -22,33 +22,49 @@ FAIL_LEVELS: dict[str, frozenset[str]] = {
 
 def reference_findings(ref: dict[str, Any]) -> list[tuple[str, str]]:
     """(category, message) for one reference of a JSON report."""
+    return [(category, message) for _, category, message in keyed_reference_findings(ref)]
+
+
+def keyed_reference_findings(ref: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(what, category, message) for one reference; `what` names the check that found it.
+
+    `what` stays the same from run to run for the same problem (e.g. `doi`, `field-year`),
+    so that a site index can tell a new problem from one that was already there.
+    """
     key = ref["key"]
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, str]] = []
     if ref["retraction"] in ("retracted", "withdrawn"):
         notice = next(
             (n for n in ref.get("notices", []) if n.get("type") in ("retraction", "withdrawal")), {}
         )
         detail = f" (notice {notice['doi']})" if notice.get("doi") else ""
-        out.append(("retracted", f"[{key}] the cited work is {ref['retraction']}{detail}"))
+        out.append(
+            ("retraction", "retracted", f"[{key}] the cited work is {ref['retraction']}{detail}")
+        )
     if ref["doi_status"] in ("not_found", "invalid"):
         what = "is malformed" if ref["doi_status"] == "invalid" else "does not resolve"
-        out.append(("broken", f"[{key}] DOI {ref['doi'] or ref['cited'].get('doi')} {what}"))
+        out.append(("doi", "broken", f"[{key}] DOI {ref['doi'] or ref['cited'].get('doi')} {what}"))
     if ref["match"] == "not_found":
-        out.append(("broken", f"[{key}] no registry record matches this reference"))
+        out.append(("no-match", "broken", f"[{key}] no registry record matches this reference"))
     if ref["match"] == "ambiguous":
         out.append(
-            ("mismatch", f"[{key}] several registry records fit this reference; add its DOI")
+            (
+                "ambiguous",
+                "mismatch",
+                f"[{key}] several registry records fit this reference; add its DOI",
+            )
         )
     for mismatch in ref["mismatches"]:
         if mismatch["severity"] == "error":
             out.append(
                 (
+                    f"field-{mismatch['field']}",
                     "mismatch",
                     f"[{key}] {mismatch['field']}: cited '{mismatch['cited']}', registry '{mismatch['registry']}'",
                 )
             )
     if "unverified" in (ref["doi_status"], ref["match"]) and not out:
-        out.append(("unverified", f"[{key}] not verified against a registry"))
+        out.append(("unverified", "unverified", f"[{key}] not verified against a registry"))
     return out
 
 

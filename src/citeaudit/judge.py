@@ -1,7 +1,17 @@
-"""Judging whether a claim is supported by the sources it relies on (the first judge).
+"""Judging whether a claim is supported by the sources it relies on.
 
-Retrieval plus explicit rules, each of which an editor can check by reading the
-evidence sentence:
+The question an editor asks is "does the source say this?". A judge answers it for
+one (claim, source) pair; `judge_claim` asks it of every source a claim cites (or, for
+an uncited claim, of every source of the article) and keeps the best answer, naming
+any source that would support an uncited claim. Judges are pluggable (`judges.py`):
+
+- `rules` (this module): retrieval plus explicit rules an editor can check by
+  reading the evidence sentence;
+- `learned` (`judge_learned.py`): a classifier trained on claim-verification data,
+  with the same health rules on top;
+- `llm` (`judge_llm.py`): an OpenAI-compatible server the user runs.
+
+The rules, which every judge applies because they are what health writing needs:
 - a claim is split into its parts ("aspects"); each part must be found in a source;
 - a number or range in the claim ("80-90%") must appear in the source;
 - the intervention must match (a needling or injection study is not evidence for
@@ -14,9 +24,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
-from citeaudit.evidence import SourceText, rank_sentences, terms
+from citeaudit.evidence import SourceText, evidence_for, terms
 from citeaudit.models import Evidence
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 ASPECT_SENTENCE_COVERAGE = 0.5  # share of an aspect's words in one evidence sentence
 ASPECT_SOURCE_COVERAGE = 0.6  # ... or across the source's whole text (not for efficacy)
@@ -27,8 +41,9 @@ _ASPECT_SPLIT = re.compile(
     re.IGNORECASE,
 )
 _EFFICACY = re.compile(
-    r"\b(effective(ly)?|efficacy|relie(ve|ving|f)|reduc(e|es|ing|tion)|improv(e|es|ing|ement)|"
-    r"alleviat\w*|benefici\w*|benefit\w*|heal(s|ing)?|help(s|ing)?|prevent\w*|treat(s|ing)?|"
+    r"\b(effective(ly)?|efficacy|relie(ve|ves|ved|ving|f)|reduc(e|es|ed|ing|tion)|"
+    r"improv(e|es|ed|ing|ement)|alleviat\w*|benefici\w*|benefit\w*|heal(s|ed|ing)?|"
+    r"help(s|ed|ing)?|prevent\w*|treat(s|ed|ing)?|"
     r"positive findings|work(s)?)\b",
     re.IGNORECASE,
 )
@@ -48,12 +63,15 @@ _STRONG_HEDGE = re.compile(
 )
 _NEGATIVE = re.compile(
     r"\b(not effective|no effect|ineffective|did not (reduce|improve|relieve)|no (significant )?"
-    r"(benefit|improvement)|worse than|no better than placebo)\b",
+    r"(benefit|improvement|difference)|worse than|no better than placebo)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(
     r"\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*%|\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?\s*%?"
 )
+_CONFIDENCE_LEVEL = re.compile(r"\s*(CI\b|confidence|credible)", re.IGNORECASE)
+# What the source is: a review reports others' findings, which is weaker than a trial.
+_REVIEW = re.compile(r"\b(systematic review|meta-analys[ie]s|review|overview)\b", re.IGNORECASE)
 
 INTERVENTIONS: dict[str, re.Pattern[str]] = {
     "massage or manual therapy": re.compile(
@@ -82,8 +100,30 @@ class Judgment:
     reason: str
     evidence: list[Evidence] = field(default_factory=list)
     supporting_refs: list[str] = field(default_factory=list)
-    covered: float = 0.0  # share of the claim's aspects found, for ranking sources
+    covered: float = 0.0  # share of the claim supported, for ranking sources
     studied: str | None = None  # set when the source tests another intervention than claimed
+
+
+class SourceJudge(Protocol):
+    """What a pluggable judge provides: one (claim, source) pair's verdict and reason.
+
+    `co_cited` says the claim cites other sources too, so this one may carry only part
+    of it. `kind` is the claim's kind from claims.csv ("statistic", "efficacy", ...).
+    `cited` is False when the claim cites nothing and this is one of the article's
+    sources tried in case it would support it.
+    """
+
+    name: str
+
+    def judge_source(
+        self,
+        claim: str,
+        source: SourceText,
+        *,
+        co_cited: bool = False,
+        kind: str = "",
+        cited: bool = True,
+    ) -> Judgment: ...
 
 
 _RANK = {
@@ -113,10 +153,13 @@ def _mentions(text: str, table: dict[str, re.Pattern[str]]) -> set[str]:
 
 
 def numbers_in(text: str) -> list[str]:
-    """Figures a statistic rests on: percentages and ranges (years and list numbers excluded)."""
+    """Figures a statistic rests on: percentages and ranges (years and list numbers
+    excluded, and so is the confidence level of "95% CI", which is no finding)."""
     found = []
     for match in _NUMBER.finditer(text):
         value = re.sub(r"\s+", "", match.group(0)).replace("–", "-")
+        if _CONFIDENCE_LEVEL.match(text, match.end()) and value.endswith("%"):
+            continue
         if "%" in value or "-" in value:
             found.append(value)
     return found
@@ -133,46 +176,102 @@ def _number_present(number: str, text: str) -> bool:
     return bool(re.search(rf"(?<![\d.]){re.escape(low)}%", flat))
 
 
-def judge_source(claim: str, source: SourceText) -> Judgment:
-    """How far one source supports a claim, with the reason an editor can check."""
-    if not source.has_text:
-        return Judgment("unverifiable", f"no abstract or text is available for {source.ref}")
+def figure_gaps(claim: str, text: str) -> list[str]:
+    """The claim's percentages and ranges that the text does not contain."""
+    return [n for n in numbers_in(claim) if not _number_present(n, text)]
+
+
+@dataclass
+class Checks:
+    """The health-writing rules applied to one (claim, source) pair."""
+
+    figures_missing: list[str]
+    claimed: set[str]  # interventions the claim names
+    interventions_missing: set[str]  # claimed but not studied
+    studied: set[str]  # interventions the source does study
+    sites_missing: set[str]  # body sites claimed, none of which the source mentions
+    source_sites: set[str]
+    strong_hedge: str | None  # the source's hedged conclusion, for an efficacy claim
+    efficacy: bool  # the claim says something works
+    review: bool  # the source reviews others' findings rather than testing them
+
+    def problems(self, ref: str) -> list[str]:
+        """One clause per broken rule (figures aside), worded for an editor."""
+        found = []
+        if self.interventions_missing and self.studied:
+            found.append(f"{ref} is about {self.gap}")
+        elif self.interventions_missing:
+            missing = " or ".join(sorted(self.interventions_missing))
+            found.append(f"{ref} does not study {missing}")
+        if self.sites_missing:
+            elsewhere = (
+                f" (it concerns {' and '.join(sorted(self.source_sites))})"
+                if self.source_sites
+                else ""
+            )
+            found.append(
+                f"{ref} says nothing about {' or '.join(sorted(self.sites_missing))}{elsewhere}"
+            )
+        if self.strong_hedge:
+            found.append(f"{ref} hedges its conclusion (\u201c{self.strong_hedge}\u201d)")
+        return found
+
+    @property
+    def wrong_intervention(self) -> bool:
+        """The claim says an intervention works, and the source studies none of those it names."""
+        return self.efficacy and bool(self.claimed) and not self.claimed & self.studied
+
+    @property
+    def gap(self) -> str | None:
+        if not self.interventions_missing:
+            return None
+        what = " and ".join(sorted(self.studied)) if self.studied else "no treatment"
+        return f"{what}, not {' or '.join(sorted(self.interventions_missing))}"
+
+
+def check_rules(claim: str, source: SourceText) -> Checks:
+    """Apply the health-writing rules to one pair (the source must have text)."""
     text = " ".join(source.sentences)
-    ranked = rank_sentences(claim, [source], top=3)
-    evidence = [Evidence(r.ref, r.sentence, round(r.coverage, 2)) for r in ranked]
-
-    missing_numbers = [n for n in numbers_in(claim) if not _number_present(n, text)]
-    if missing_numbers:
-        return Judgment(
-            "unsupported",
-            f"the figure {', '.join(missing_numbers)} appears nowhere in {source.ref}",
-            evidence,
-        )
-
-    problems: list[str] = []
-    claimed = _mentions(claim, INTERVENTIONS)
-    studied = _mentions(text, INTERVENTIONS)
-    missing_interventions = claimed - studied
-    gap = None
-    if missing_interventions:
-        what = " and ".join(sorted(studied)) if studied else "no treatment"
-        gap = f"{what}, not {' or '.join(sorted(missing_interventions))}"
-        problems.append(f"{source.ref} is about {gap}")
     claimed_sites = _mentions(claim, SITES)
     source_sites = _mentions(text, SITES)
-    if claimed_sites and not claimed_sites & source_sites:
-        elsewhere = f" (it concerns {' and '.join(sorted(source_sites))})" if source_sites else ""
-        problems.append(
-            f"{source.ref} says nothing about {' or '.join(sorted(claimed_sites))}{elsewhere}"
-        )
+    studied = _mentions(text, INTERVENTIONS)
+    claimed = _mentions(claim, INTERVENTIONS)
+    efficacy = bool(_EFFICACY.search(claim))
+    strong = _STRONG_HEDGE.search(text) if efficacy else None
+    head = " ".join(source.sentences[:1])
+    return Checks(
+        figures_missing=figure_gaps(claim, text),
+        claimed=claimed,
+        interventions_missing=claimed - studied,
+        studied=studied,
+        sites_missing=claimed_sites
+        if claimed_sites and not claimed_sites & source_sites
+        else set(),
+        source_sites=source_sites,
+        strong_hedge=strong.group(0) if strong else None,
+        efficacy=efficacy,
+        review=source.kind == "review" or bool(_REVIEW.search(head)),
+    )
 
-    parts = aspects(claim)
-    source_terms = set(terms(text))
-    sentence_terms = [(s, set(terms(s))) for s in source.sentences]
+
+def health_mismatches(claim: str, text: str) -> tuple[set[str], set[str]]:
+    """Interventions the claim names that the text does not study, and body sites the
+    claim names of which the text mentions none (features for the learned judge)."""
+    claimed_sites = _mentions(claim, SITES)
+    sites = claimed_sites if claimed_sites and not claimed_sites & _mentions(text, SITES) else set()
+    return _mentions(claim, INTERVENTIONS) - _mentions(text, INTERVENTIONS), sites
+
+
+def _aspect_outcomes(claim: str, sentences: Sequence[str]) -> tuple[list[str], list[str], bool]:
+    """The claim's parts found and not found in the sentences, and whether a part was
+    found only in a hedged sentence (which cannot support a finding)."""
+    text_terms = set(terms(" ".join(sentences)))
+    source_sites = _mentions(" ".join(sentences), SITES)
+    sentence_terms = [(s, set(terms(s))) for s in sentences]
     covered: list[str] = []
     uncovered: list[str] = []
     hedged = False
-    for part in parts:
+    for part in aspects(claim):
         wanted = set(terms(part))
         if not wanted:
             continue
@@ -187,21 +286,46 @@ def judge_source(claim: str, source: SourceText) -> Judgment:
             c >= ASPECT_SENTENCE_COVERAGE for c, is_hedged in scores if is_hedged
         ):
             hedged = True
-        whole = len(wanted & source_terms) / len(wanted)
+        whole = len(wanted & text_terms) / len(wanted)
         site_ok = not _mentions(part, SITES) or bool(_mentions(part, SITES) & source_sites)
         ok = site_ok and (
             best >= ASPECT_SENTENCE_COVERAGE or (not efficacy and whole >= ASPECT_SOURCE_COVERAGE)
         )
         (covered if ok else uncovered).append(part)
-    strong = _STRONG_HEDGE.search(text)
-    if _EFFICACY.search(claim) and strong:
-        problems.append(f"{source.ref} hedges its conclusion (\u201c{strong.group(0)}\u201d)")
-        hedged = True
+    return covered, uncovered, hedged
+
+
+def aspect_coverage(claim: str, sentences: Sequence[str]) -> tuple[int, int]:
+    """How many parts the claim has, and how many of them no sentence supports."""
+    covered, uncovered, _ = _aspect_outcomes(claim, sentences)
+    return len(covered) + len(uncovered), len(uncovered)
+
+
+def not_found(parts: list[str]) -> str:
+    return "; ".join(f"\u201c{p}\u201d" for p in parts)
+
+
+def judge_source(claim: str, source: SourceText) -> Judgment:
+    """How far one source supports a claim by the rules alone, with the reason an
+    editor can check."""
+    if not source.has_text:
+        return Judgment("unverifiable", f"no abstract or text is available for {source.ref}")
+    evidence = evidence_for(claim, source, top=3)
+    checks = check_rules(claim, source)
+    if checks.figures_missing:
+        return Judgment(
+            "unsupported",
+            f"the figure {', '.join(checks.figures_missing)} appears nowhere in {source.ref}",
+            evidence,
+        )
+    problems = checks.problems(source.ref)
+    covered, uncovered, hedged = _aspect_outcomes(claim, source.sentences)
+    hedged = hedged or bool(checks.strong_hedge)
 
     share = len(covered) / max(1, len(covered) + len(uncovered))
     if (
-        _EFFICACY.search(claim)
-        and not missing_interventions
+        checks.efficacy
+        and not checks.interventions_missing
         and any(_NEGATIVE.search(e.sentence) and e.score >= 0.5 for e in evidence)
     ):
         return Judgment(
@@ -209,26 +333,58 @@ def judge_source(claim: str, source: SourceText) -> Judgment:
         )
     if not uncovered and not problems:
         return Judgment("supported", f"{source.ref} states this", evidence, covered=share)
-    not_found = "; ".join(f"\u201c{p}\u201d" for p in uncovered)
     if covered and share >= 0.3:
         reason = f"{source.ref} supports part of it"
-        details = ([f"not found: {not_found}"] if uncovered else []) + problems
+        details = ([f"not found: {not_found(uncovered)}"] if uncovered else []) + problems
         return Judgment(
             "partially_supported",
             f"{reason}; {'; '.join(details)}",
             evidence,
             covered=share,
-            studied=gap,
+            studied=checks.gap,
         )
     reason = "; ".join(problems) if problems else f"{source.ref} does not say this"
     if hedged and not problems:
         reason += " (its finding is hedged)"
-    return Judgment("unsupported", reason, evidence, covered=share, studied=gap)
+    return Judgment("unsupported", reason, evidence, covered=share, studied=checks.gap)
 
 
-def judge_claim(claim: str, sources: list[SourceText], cited: bool, kind: str = "") -> Judgment:
+class RuleJudge:
+    """The rules alone: no model, no network; every reason points at a rule."""
+
+    name = "rules"
+
+    def judge_source(
+        self,
+        claim: str,
+        source: SourceText,
+        *,
+        co_cited: bool = False,
+        kind: str = "",
+        cited: bool = True,
+    ) -> Judgment:
+        return judge_source(claim, source)
+
+
+def judge_claim(
+    claim: str,
+    sources: list[SourceText],
+    cited: bool,
+    kind: str = "",
+    judge: SourceJudge | str | None = None,
+    co_cited: bool | None = None,
+) -> Judgment:
     """A claim's verdict against the sources it cites, or, when it cites none, against
-    every source of the article, naming any that would support it."""
+    every source of the article, naming any that would support it.
+
+    `judge` is a SourceJudge, a name from `judges.JUDGES`, or None for the default.
+    `co_cited` says the claim cites more sources than those given (None: it cites
+    exactly these, so it is co-cited when there are several).
+    """
+    if judge is None or isinstance(judge, str):
+        from citeaudit.judges import get_judge
+
+        judge = get_judge(judge)
     with_text = [s for s in sources if s.has_text]
     without = [s.ref for s in sources if not s.has_text]
     if kind == "product" and not cited:
@@ -244,7 +400,11 @@ def judge_claim(claim: str, sources: list[SourceText], cited: bool, kind: str = 
             "unverifiable", f"no text is available to judge from ({', '.join(without)})"
         )
 
-    judged = [judge_source(claim, s) for s in with_text]
+    if co_cited is None:
+        co_cited = cited and len(sources) > 1
+    judged = [
+        judge.judge_source(claim, s, co_cited=co_cited, kind=kind, cited=cited) for s in with_text
+    ]
     best = max(judged, key=lambda j: (_RANK[j.verdict], j.covered))
     evidence = sorted((e for j in judged for e in j.evidence), key=lambda e: -e.score)[:3]
     if best.verdict in ("supported", "partially_supported"):

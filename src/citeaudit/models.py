@@ -40,6 +40,7 @@ class Sentence:
     text: str
     line: int
     paragraph: int
+    refs: tuple[str, ...] = ()  # reference keys its inline citation markers link to
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Reference:
     kind: Literal["article", "book"] = "article"
     description: str | None = None  # the article's own sentence about this source
     description_line: int | None = None
+    number: int | None = None  # the number a numbered reference list gives it ("[3]", "3.")
 
     @property
     def first_author_surname(self) -> str | None:
@@ -82,6 +84,9 @@ class Article:
     path: str
     sentences: list[Sentence]
     references: list[Reference]
+    # Inline markers that name no reference (or several): "line 12: [7]: no reference
+    # numbered 7 (the list has 6)". The sentence is then judged without that source.
+    citation_problems: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -127,6 +132,13 @@ class Work:
     abstract_source: str | None = None
     is_retracted: bool = False
     updates: list[dict] = field(default_factory=list)  # {type, doi, date, source}
+    # Every year the registry dates the work by (print, online, issued): a reference may
+    # cite any of them, so only a year outside these (by more than one) is an error.
+    years: list[int] = field(default_factory=list)
+    edition: str | None = None  # books: Crossref's edition-number
+    # When the record is itself a notice (Crossref `update-to`): {type, doi, date} of
+    # the work it retracts or corrects.
+    update_to: list[dict] = field(default_factory=list)
 
 
 @dataclass
@@ -159,6 +171,10 @@ class Evidence:
     ref: str
     sentence: str
     score: float
+    # The sentence's words that match the claim's (same stems or synonyms), for highlighting.
+    matched: list[str] = field(default_factory=list)
+    # Which text the sentence comes from: crossref, openalex, europepmc (abstracts) or title.
+    text_source: str | None = None
 
 
 @dataclass

@@ -7,7 +7,6 @@ ever see the normalised form, so they do not care which registry answered.
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import asdict
 from typing import Any
@@ -34,15 +33,9 @@ UPDATE_TYPES = {
 def jats_to_text(markup: str | None) -> str | None:
     """Plain text of a JATS/HTML abstract: tags dropped, entities decoded, a leading
     "Abstract" heading removed (Crossref abstracts often start with one)."""
-    if not markup:
-        return None
-    text = re.sub(
-        r"<(?:jats:)?(?:title|label)>.*?</(?:jats:)?(?:title|label)>", " ", markup, flags=re.S
-    )
-    text = re.sub(r"<[^>]+>", " ", text)
-    text = html.unescape(text)
-    text = re.sub(r"^\s*abstract\s*[:.]?\s+", "", " ".join(text.split()), flags=re.I)
-    return text or None
+    from citeaudit.abstracts import markup_to_text  # a real parser, not regexes (see there)
+
+    return markup_to_text(markup)
 
 
 def _first(values: Any) -> str | None:
@@ -57,6 +50,43 @@ def _crossref_year(message: dict[str, Any]) -> int | None:
         parts = (message.get(key) or {}).get("date-parts") or [[None]]
         if parts and parts[0] and parts[0][0]:
             return int(parts[0][0])
+    return None
+
+
+def _crossref_years(message: dict[str, Any]) -> list[int]:
+    """Every year Crossref dates the work by: print, online, issue, first publication."""
+    years = set()
+    for key in ("published-print", "published-online", "issued", "published", "journal-issue"):
+        value = message.get(key) or {}
+        if key == "journal-issue":
+            value = value.get("published-print") or {}
+        parts = value.get("date-parts") or [[None]]
+        if parts and parts[0] and parts[0][0]:
+            years.add(int(parts[0][0]))
+    return sorted(years)
+
+
+# Titles by which publishers mark a work's standing when no machine-readable notice
+# links it (Elsevier's "RETRACTED:", Hindawi's "Retracted:" notices, Cochrane's
+# "WITHDRAWN:"): the registry's own words, so they are reported with that source.
+_TITLE_STANDING = (
+    (
+        re.compile(
+            r"^\s*(?:retracted(?: article)?|retraction(?: note| notice)?(?: to| for| of)?)\s*[:.-]",
+            re.I,
+        ),
+        "retraction",
+    ),
+    (re.compile(r"^\s*withdrawn\s*[:.-]", re.I), "withdrawal"),
+    (re.compile(r"^\s*expression of concern\s*[:.-]", re.I), "expression_of_concern"),
+)
+
+
+def title_standing(title: str | None) -> str | None:
+    """The standing a registry title announces ("RETRACTED: ..."), or None."""
+    for pattern, standing in _TITLE_STANDING:
+        if title and pattern.match(title):
+            return standing
     return None
 
 
@@ -88,12 +118,39 @@ def crossref_work(message: dict[str, Any]) -> Work:
         for u in message.get("updated-by") or []
         if isinstance(u, dict)
     ]
+    title = _first(message.get("title"))
+    standing = title_standing(title)
+    if standing and not any(u["type"] == standing for u in updates):
+        updates.append(
+            {
+                "type": standing,
+                "doi": None,
+                "date": None,
+                "source": "crossref (title)",
+                "label": f"the registry's title marks this work as {standing.replace('_', ' ')}",
+            }
+        )
+    # A notice itself (Crossref `update-to`): the cited DOI is a retraction or correction
+    # notice, not the work it updates; kept so the check can say so.
+    update_to = [
+        {
+            "type": UPDATE_TYPES.get(str(u.get("type", "")).lower(), str(u.get("type", ""))),
+            "doi": normalize_doi(u["DOI"]) if u.get("DOI") else None,
+            "date": _crossref_date(u.get("updated")),
+        }
+        for u in message.get("update-to") or []
+        if isinstance(u, dict)
+    ]
     abstract = jats_to_text(message.get("abstract"))
+    edition = message.get("edition-number")
     return Work(
         doi=normalize_doi(message["DOI"]) if message.get("DOI") else None,
-        title=_first(message.get("title")),
+        title=title,
         authors=authors,
         year=_crossref_year(message),
+        years=_crossref_years(message),
+        edition=str(edition) if edition else None,
+        update_to=update_to,
         container=_first(message.get("container-title")),
         container_short=list(message.get("short-container-title") or []),
         issn=list(message.get("ISSN") or []),
@@ -136,11 +193,18 @@ def openalex_work(record: dict[str, Any]) -> Work:
             authors.append(f"{parts[1]}, {parts[0]}" if len(parts) == 2 else name)
     pmid = ids.get("pmid")
     abstract = openalex_abstract(record.get("abstract_inverted_index"))
+    years = {record.get("publication_year")}
+    if record.get("publication_date"):
+        years.add(int(str(record["publication_date"])[:4]))
+    title = record.get("title") or record.get("display_name")
+    standing = title_standing(title)
     return Work(
         doi=normalize_doi(record["doi"]) if record.get("doi") else None,
-        title=record.get("title") or record.get("display_name"),
+        title=title,
         authors=authors,
         year=record.get("publication_year"),
+        years=sorted(y for y in years if y),
+        container_short=[source["abbreviated_title"]] if source.get("abbreviated_title") else [],
         container=source.get("display_name"),
         issn=list(source.get("issn") or []),
         volume=biblio.get("volume"),
@@ -150,7 +214,7 @@ def openalex_work(record: dict[str, Any]) -> Work:
         pmid=str(pmid).rsplit("/", 1)[-1] if pmid else None,
         abstract=abstract,
         abstract_source="openalex" if abstract else None,
-        is_retracted=bool(record.get("is_retracted")),
+        is_retracted=bool(record.get("is_retracted")) or standing == "retraction",
     )
 
 
@@ -166,6 +230,7 @@ def merge_works(crossref: Work | None, openalex: Work | None) -> Work | None:
         merged.abstract, merged.abstract_source = openalex.abstract, openalex.abstract_source
     merged.pmid = merged.pmid or openalex.pmid
     merged.is_retracted = crossref.is_retracted or openalex.is_retracted
+    merged.years = sorted({*crossref.years, *openalex.years})
     for field_name in ("volume", "issue", "pages", "container", "year", "title"):
         if getattr(merged, field_name) in (None, "") and getattr(openalex, field_name):
             setattr(merged, field_name, getattr(openalex, field_name))

@@ -10,23 +10,36 @@ Stages (each a plain function so a flow can wrap it in a task):
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from citeaudit.article import read_article
 from citeaudit.claims_csv import read_claims
 from citeaudit.config import Settings
 from citeaudit.errors import InputError
 from citeaudit.evidence import source_text
 from citeaudit.extract import propose_claims
+from citeaudit.files import atomic_write_text
 from citeaudit.gate import FAIL_LEVELS, failures
-from citeaudit.judge import judge_claim
-from citeaudit.models import Article, Claim, ClaimResult, ReferenceCheck, Work
+from citeaudit.judge import Judgment, judge_claim
+from citeaudit.judges import judge_from_env
+from citeaudit.models import Article, Claim, ClaimResult, Reference, ReferenceCheck, Work
 from citeaudit.normalize import work_from_dict
+from citeaudit.registry import now_iso
 from citeaudit.report_json import build_report, write_json
-from citeaudit.sources import load_snapshot, save_snapshot, snapshot_path, source_id
+from citeaudit.sources import (
+    SNAPSHOT_SCHEMA,
+    snapshot_path,
+    source_id,
+)
 from citeaudit.verify import check_reference
+
+if TYPE_CHECKING:
+    from citeaudit.resolution import SourceChange
+    from citeaudit.site_index import SiteIndex
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -37,6 +50,16 @@ class RunOptions:
     offline: bool = False
     fail_on: str = "broken"
     fail_on_unverified: bool = False
+    junit: Path | None = None  # JUnit XML file; None: <out_dir>/junit.xml
+    markdown: Path | None = None  # Markdown summary file; None: none written
+    site_index: bool = True  # <out_dir>/index.html and index.json (changes since last run)
+    progress: bool | None = None  # progress bar on stderr; None: when stderr is a terminal
+    # Which judge decides claim support (judges.JUDGES); default: CITEAUDIT_JUDGE, else "learned".
+    judge: str = field(default_factory=judge_from_env)
+
+    @property
+    def junit_path(self) -> Path:
+        return self.junit if self.junit is not None else self.out_dir / "junit.xml"
 
     def __post_init__(self) -> None:
         if self.fail_on not in FAIL_LEVELS:
@@ -66,7 +89,13 @@ class ArticleAudit:
 class RunResult:
     audits: list[ArticleAudit]
     failures: list[str] = field(default_factory=list)  # one line per problem at the fail level
-    report_paths: list[Path] = field(default_factory=list)
+    report_paths: list[Path] = field(default_factory=list)  # each article's .html and .json
+    junit_path: Path | None = None
+    markdown_path: Path | None = None
+    site_index: SiteIndex | None = None  # the index page, its state and this run's changes
+    # What the registries say differently since the previous run (online runs only):
+    # new retractions, DOIs that stopped resolving, changed matches (resolution.py).
+    source_changes: list[SourceChange] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
@@ -74,7 +103,10 @@ class RunResult:
 
 
 def load_articles(paths: list[Path]) -> list[Article]:
-    articles = [read_article(Path(p)) for p in paths]
+    from citeaudit.inputs import expand_article_paths, read_any_article
+
+    # Folders become the articles inside them; HTML pages are read for their main text.
+    articles = [read_any_article(p) for p in expand_article_paths(paths)]
     seen: dict[str, str] = {}
     for article in articles:
         if article.name in seen and seen[article.name] != article.path:
@@ -83,6 +115,12 @@ def load_articles(paths: list[Path]) -> list[Article]:
                 path=article.path,
             )
         seen[article.name] = article.path
+        if not article.references:
+            raise InputError(
+                "no references found: expected a heading such as 'References', 'Sources' or "
+                "'Bibliography' followed by the reference list, one reference per line",
+                path=article.path,
+            )
     return articles
 
 
@@ -92,7 +130,8 @@ def load_claims(options: RunOptions, articles: list[Article]) -> ClaimSet:
     An article with no rows in claims.csv (or no claims.csv at all) is judged on the
     proposals of `extract`, so a new article still gets a useful report.
     """
-    from citeaudit.validation import validate_claims  # great-expectations is slow to import
+    # great-expectations is slow to import: memo.py runs it only for changed claims.
+    from citeaudit.memo import validate_claims
 
     existing = read_claims(options.claims_csv) if options.claims_csv.exists() else []
     known = {a.name: {r.key for r in a.references} for a in articles}
@@ -114,43 +153,102 @@ def load_claims(options: RunOptions, articles: list[Article]) -> ClaimSet:
 
 
 def resolve_sources(
-    articles: list[Article], options: RunOptions, settings: Settings | None = None
+    articles: list[Article],
+    options: RunOptions,
+    settings: Settings | None = None,
+    *,
+    records: bool = True,
 ) -> dict[str, dict[str, Any]]:
     """Snapshots by source id. Offline: as stored. Online: asked afresh, each source once.
 
-    A fresh answer that is only faults never replaces a stored snapshot: an outage
-    must not erase what an earlier run established.
+    A fresh answer with any fault never replaces a stored snapshot: an outage must
+    not erase what an earlier run established. Each snapshot is saved as soon as it
+    is resolved (atomically), so a run killed part-way keeps what it did and the
+    next run simply asks again for the rest. Online, the registries are asked in
+    batches, concurrently within their limits, and through the source cache
+    (resolution.py); `records=False` leaves the raw registry records out of the
+    returned snapshots (not the files): the audit never reads them.
     """
-    unique = {source_id(ref): ref for article in articles for ref in article.references}
-    snapshots: dict[str, dict[str, Any]] = {}
-    registries = None
-    if not options.offline:
-        from citeaudit.resolve import Registries  # the clients are only needed online
+    from citeaudit.resolution import resolve_all
 
-        registries = Registries(settings or Settings.from_env())
-    for sid, ref in unique.items():
-        stored = load_snapshot(options.sources_dir, ref)
-        if registries is None:
-            if stored is not None:
-                snapshots[sid] = stored
-            continue
-        from citeaudit.resolve import resolve_reference
-
-        fresh = resolve_reference(ref, registries)
-        if stored is not None and _only_faults(fresh):
-            stored.setdefault("match_notes", []).append(
-                f"registries unreachable at {fresh['checked_at']}; kept the snapshot of {stored.get('checked_at')}"
-            )
-            snapshots[sid] = stored
-            continue
-        save_snapshot(options.sources_dir, ref, fresh)
-        snapshots[sid] = fresh
-    return snapshots
+    return resolve_all(
+        articles, options, settings, records=records, progress=options.progress
+    ).snapshots
 
 
-def _only_faults(snapshot: dict[str, Any]) -> bool:
-    answers = [a for a in (snapshot.get("answers") or {}).values() if a]
-    return bool(answers) and all(a["status"] == "error" for a in answers)
+def sources_for(
+    articles: list[Article], sources: dict[str, dict[str, Any]]
+) -> dict[str, dict[str, Any]]:
+    """The snapshots these articles cite (what a batch's audit needs, and no more)."""
+    wanted = {source_id(ref) for article in articles for ref in article.references}
+    return {sid: snapshot for sid, snapshot in sources.items() if sid in wanted}
+
+
+def _resolve_contained(ref: Reference, registries: Any) -> dict[str, Any]:
+    """Resolve one reference; a registry answer we fail to interpret costs that one
+    reference (`unverified`, with the error named), never the whole run."""
+    from citeaudit.resolve import resolve_reference
+
+    try:
+        return resolve_reference(ref, registries)
+    except Exception as exc:  # a record of a shape no client check foresaw
+        # Debug, not warning: stderr carries the CI's one-line-per-finding contract.
+        logger.debug("could not interpret the registry answers for %s", ref.key, exc_info=True)
+        error = f"could not interpret the registry answers ({type(exc).__name__})"
+        return {
+            "schema": SNAPSHOT_SCHEMA,
+            "id": source_id(ref),
+            "cited_as": {
+                "first_author": ref.first_author_surname,
+                "year": ref.year,
+                "title": ref.title,
+                "doi": ref.doi,
+            },
+            "work": None,
+            "doi": None,
+            "doi_status": "unverified",
+            "match": "unverified",
+            "match_notes": [error],
+            "answers": {"citeaudit": {"registry": "citeaudit", "status": "error", "url": "",
+                                      "fetched_at": now_iso(), "record": None, "error": error}},
+            "provenance": {"kind": "registry", "note": "Resolution failed; see match_notes."},
+            "checked_at": now_iso(),
+        }  # fmt: skip
+
+
+def _faults(snapshot: dict[str, Any]) -> list[str]:
+    """`registry: error` for each registry that gave no answer in this snapshot."""
+    return [
+        f"{name}: {answer.get('error') or 'no answer'}"
+        for name, answer in (snapshot.get("answers") or {}).items()
+        if isinstance(answer, dict) and answer.get("status") == "error"
+    ]
+
+
+def _unchecked_refs(sources: dict[str, dict[str, Any]], article: Article) -> set[str]:
+    """Keys of references left unverified because a registry did not answer."""
+    unchecked = set()
+    for ref in article.references:
+        snapshot = sources.get(source_id(ref))
+        if snapshot and snapshot.get("match") == "unverified" and _faults(snapshot):
+            unchecked.add(ref.key)
+    return unchecked
+
+
+def _allow_for_unchecked(judgment: Judgment, unchecked: list[str]) -> Judgment:
+    """A claim is only `unsupported` (or partly supported) when every source it relies
+    on could be read. A source a registry fault hid might support it, so the verdict
+    is `unverifiable` instead; support found in the other sources stands regardless."""
+    if not unchecked or judgment.verdict == "supported":
+        return judgment
+    return replace(
+        judgment,
+        verdict="unverifiable",
+        reason=(
+            f"{', '.join(sorted(unchecked))} could not be checked (a registry did not answer); "
+            f"from the other sources: {judgment.verdict.replace('_', ' ')}: {judgment.reason}"
+        ),
+    )
 
 
 def audit_articles(
@@ -159,9 +257,23 @@ def audit_articles(
     sources: dict[str, dict[str, Any]],
     options: RunOptions,
 ) -> list[ArticleAudit]:
-    """Field checks and claim judgments for each article (pure: no I/O)."""
+    """Field checks and claim judgments for each article (pure: no I/O).
+
+    The resolved sources are validated first (great-expectations, `validate_sources`):
+    each article's report lists the outcome for the sources it cites, so a bad record
+    shows in the report that relies on it.
+    """
+    from citeaudit.memo import validate_sources  # only snapshots not validated before
+    from citeaudit.validation import sources_validation
+
+    cited = {source_id(ref) for article in articles for ref in article.references}
+    source_problems = validate_sources(
+        {sid: snapshot for sid, snapshot in sources.items() if sid in cited},
+        sources_dir=options.sources_dir.as_posix(),
+    )
     audits = []
     for article in articles:
+        unchecked = _unchecked_refs(sources, article)
         checks: list[ReferenceCheck] = []
         works: dict[str, Work | None] = {}
         texts = []
@@ -180,13 +292,17 @@ def audit_articles(
                     work.title if usable else None,
                     work.abstract if usable else None,
                     work.type if usable else None,
+                    work.abstract_source if usable else None,
                 )
             )
         by_key = {t.ref: t for t in texts}
         results = []
         for claim in (c for c in claims.claims if c.article == article.name):
             scope = [by_key[k] for k in claim.refs if k in by_key] if claim.refs else texts
-            judgment = judge_claim(claim.text, scope, cited=claim.cited, kind=claim.kind)
+            judgment = judge_claim(
+                claim.text, scope, cited=claim.cited, kind=claim.kind, judge=options.judge
+            )
+            judgment = _allow_for_unchecked(judgment, [t.ref for t in scope if t.ref in unchecked])
             results.append(
                 ClaimResult(
                     claim,
@@ -197,6 +313,14 @@ def audit_articles(
                 )  # type: ignore[arg-type]
             )
         validation = list(claims.validation)
+        article_sources = [source_id(ref) for ref in article.references]
+        validation.append(
+            asdict(
+                sources_validation(
+                    source_problems, article_sources, name=options.sources_dir.as_posix()
+                )
+            )
+        )
         if article.name in claims.proposed_for:
             validation.append(
                 {
@@ -219,11 +343,15 @@ def audit_articles(
 
 
 def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
-    """Write each article's JSON and HTML report and apply the CI gate."""
+    """Write each article's JSON and HTML report, apply the CI gate, and write the run's
+    outputs for CI: the JUnit file, the site index (with the changes since the previous
+    run) and, when asked for, the Markdown summary."""
+    from citeaudit.junit import write_junit
     from citeaudit.report_html import write_html
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
     result = RunResult(audits)
+    html_reports: dict[str, str] = {}
     for audit in audits:
         lines = failures(audit.report, options.fail_on, options.fail_on_unverified)
         audit.report["summary"]["failing"] = bool(lines)
@@ -233,13 +361,49 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
         write_json(audit.report, json_path)
         write_html(audit.report, html_path)
         result.report_paths.extend([html_path, json_path])
+        html_reports[audit.article.name] = html_path.as_posix()
+    reports = [audit.report for audit in audits]
+    levels = {"fail_on": options.fail_on, "fail_on_unverified": options.fail_on_unverified}
+    result.junit_path = write_junit(
+        reports, options.junit_path, html_reports=html_reports, **levels
+    )
+    if options.site_index:
+        from citeaudit.site_index import update_site_index
+
+        result.site_index = update_site_index(reports, options.out_dir, **levels)
+    if options.markdown is not None:
+        result.markdown_path = options.markdown
+        options.markdown.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(options.markdown, run_summary_markdown(result, options))
     return result
+
+
+def run_summary_markdown(result: RunResult, options: RunOptions) -> str:
+    """The run's Markdown summary (as for $GITHUB_STEP_SUMMARY)."""
+    from citeaudit.summary_md import summary_markdown
+
+    index = result.site_index
+    return summary_markdown(
+        [audit.report for audit in result.audits],
+        fail_on=options.fail_on,
+        fail_on_unverified=options.fail_on_unverified,
+        html_reports={
+            audit.article.name: (options.out_dir / f"{audit.article.name}.html").as_posix()
+            for audit in result.audits
+        },
+        index_page=index.page.as_posix() if index else None,
+        changes=(index.new_count, index.resolved_count) if index and index.compared else None,
+    )
 
 
 def run(paths: list[Path], options: RunOptions, settings: Settings | None = None) -> RunResult:
     """The whole audit, as `citeaudit check` runs it."""
+    from citeaudit.resolution import resolve_all
+
     articles = load_articles(paths)
     claims = load_claims(options, articles)
-    sources = resolve_sources(articles, options, settings)
-    audits = audit_articles(articles, claims, sources, options)
-    return write_reports(audits, options)
+    resolution = resolve_all(articles, options, settings, records=False, progress=options.progress)
+    audits = audit_articles(articles, claims, resolution.snapshots, options)
+    result = write_reports(audits, options)
+    result.source_changes = resolution.changes
+    return result

@@ -36,8 +36,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from citeaudit.files import atomic_write_text
+from citeaudit.findings import CLAIM_KIND_ORDER
 
 __all__ = [
+    "anchor_id",
     "content_words",
     "doi_url",
     "highlight_shared_words",
@@ -564,9 +566,18 @@ class Page:
     items_total: int  # what the filter acts on: claims, references and input checks
 
 
+def anchor_id(prefix: str, value: str) -> str:
+    """The id of a claim (`claim`) or reference (`ref`) card, whatever the key contains.
+
+    Public so that other pages (the site index) can link straight to a card; a key that
+    collides with another after cleaning gets a numbered suffix from `_anchor`.
+    """
+    return f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-") or "x")
+
+
 def _anchor(prefix: str, value: str, taken: set[str]) -> str:
     """An id that is valid, readable and unique, whatever the key contains."""
-    base = f"{prefix}-" + (re.sub(r"[^A-Za-z0-9_-]+", "-", value).strip("-") or "x")
+    base = anchor_id(prefix, value)
     anchor, n = base, 2
     while anchor in taken:
         anchor, n = f"{base}-{n}", n + 1
@@ -908,52 +919,69 @@ def _capitalize(text: str) -> str:
 
 
 def _fixes(claims: Sequence[ClaimView], refs: Sequence[ReferenceView]) -> list[FixItem]:
-    """The triage list: every problem, most serious first, each linking to its card."""
-    items: list[tuple[int, int, FixItem]] = []
+    """The triage list: every problem, most serious first, each linking to its card.
+
+    Order: retracted sources; DOIs or references that lead nowhere; claims the sources do
+    not support (contradicted first, then by kind: a statistic or an efficacy promise
+    misleads readers more than a definition or a product detail); wrong reference
+    details; partly supported claims; details to check; what could not be checked.
+    """
+    items: list[tuple[tuple[int, int, int, int], FixItem]] = []
     for ref in refs:
         if not ref.problem:
             continue
         if ref.retraction in _SERIOUS_RETRACTION:
             rank, badge = 0, _badge(_RETRACTION, ref.retraction, "retraction")
         elif ref.doi_status in {"not_found", "invalid"}:
-            rank, badge = 2, _badge(_DOI_STATUS, ref.doi_status, "doi_status")
+            rank, badge = 1, _badge(_DOI_STATUS, ref.doi_status, "doi_status")
         elif ref.match in {"not_found", "ambiguous"}:
-            rank, badge = 2 if ref.match == "not_found" else 4, _badge(_MATCH, ref.match, "match")
+            rank, badge = 1 if ref.match == "not_found" else 3, _badge(_MATCH, ref.match, "match")
         elif any(r.badge and r.badge.value == "error" for r in ref.rows):
-            rank, badge = 2, Badge("Wrong details", "bad", "✗", "mismatches", "error")
+            rank, badge = 3, Badge("Wrong details", "bad", "✗", "mismatches", "error")
         elif any(r.badge and r.badge.value == "warning" for r in ref.rows):
-            rank, badge = 4, Badge("Details to check", "warn", "!", "mismatches", "warning")
+            rank, badge = 5, Badge("Details to check", "warn", "!", "mismatches", "warning")
         else:
-            rank, badge = 5, Badge("Needs a look", "muted", "?", "problems", "")
+            rank, badge = 6, Badge("Needs a look", "muted", "?", "problems", "")
         why = "; ".join(ref.problems) or ", ".join(b.text for b in ref.badges if b.tone != "ok")
         if ref.cited_by:
             why += (" · " if why else "") + "cited by " + ", ".join(c for c, _ in ref.cited_by)
         what = f"{ref.heading}: {ref.title}" if ref.title else ref.raw
         items.append(
-            (rank, ref.line, FixItem(badge, f"Reference {ref.key}", ref.anchor, _short(what), why))
+            (
+                (rank, 0, 0, ref.line),
+                FixItem(badge, f"Reference {ref.key}", ref.anchor, _short(what), why),
+            )
         )
-    ranks = {"contradicted": 1, "unsupported": 1, "partially_supported": 3, "unverifiable": 5}
+    ranks = {"contradicted": 2, "unsupported": 2, "partially_supported": 4, "unverifiable": 6}
+    kinds = {kind: n for n, kind in enumerate(CLAIM_KIND_ORDER)}
     for claim in claims:
         if not claim.problem:
             continue
         why = claim.reason
         if not claim.cited and not why.lower().startswith("uncited"):
             why = ("Uncited. " + why).strip()
+        order = (
+            ranks.get(claim.verdict, 6),
+            0 if claim.verdict == "contradicted" else 1,
+            kinds.get(claim.kind.replace(" ", "_"), len(kinds)),
+            claim.line,
+        )
         items.append(
             (
-                ranks.get(claim.verdict, 5),
-                claim.line,
+                order,
                 FixItem(
                     claim.badge,
-                    f"Claim {claim.id}, line {claim.line}",
+                    # Where an editor finds it: the line and what kind of claim it is
+                    # (the claim id, meaningless to a reader, is on the card it links to).
+                    f"Line {claim.line}, {'' if claim.cited else 'uncited '}{claim.kind or 'claim'}",
                     claim.anchor,
                     _short(claim.text),
                     why,
                 ),
             )
         )
-    items.sort(key=lambda t: (t[0], t[1]))
-    return [item for _, _, item in items]
+    items.sort(key=lambda t: t[0])
+    return [item for _, item in items]
 
 
 def _build_page(report: Mapping[str, Any]) -> Page:
@@ -996,6 +1024,11 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         )
         for v in report.get("validation") or []
     ]
+    failed_checks = [v.name for v in validation if not v.success]
+    if failed_checks:
+        # A failed data check must be seen, not found by accident further down the page.
+        note = f"Input checks failed: {', '.join(failed_checks)} (see Input checks)."
+        headline_more = f"{headline_more} {note}".strip()
     mismatch_severity: Counter[str] = Counter()
     for ref in raw_refs:
         worst = {str(m.get("severity")) for m in ref.get("mismatches") or []}

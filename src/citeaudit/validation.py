@@ -18,6 +18,7 @@ import sys
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from citeaudit.claims_csv import STATUSES
@@ -260,3 +261,189 @@ def _import_great_expectations_quietly() -> None:
     pinned = logging.getLogger("great_expectations.data_context.types.base")
     if pinned.level == logging.INFO:  # GX's own setting, not a choice someone made
         pinned.setLevel(logging.WARNING)
+
+
+# ---------------------------------------------------------------------------------------
+# Resolved sources
+
+SOURCES_SUITE_NAME = "sources"
+_SNAPSHOT_SCHEMA = "citeaudit.source/1"
+_DOI_STATUSES = ("resolves", "not_found", "invalid", "unverified")
+_MATCHES = ("matched", "ambiguous", "not_found", "unverified")
+_DOI_REGEX = r"^10\.\d{4,9}/\S+$"
+_ISO_TIME_REGEX = r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}"
+EARLIEST_YEAR = 1450  # printing; an earlier year in a registry record is a parsing error
+
+
+def validate_sources(
+    snapshots: Mapping[str, Mapping[str, Any]], *, sources_dir: str = "sources"
+) -> dict[str, list[str]]:
+    """Check resolved sources (snapshots by source id); problems by source id.
+
+    Every verdict rests on these records, whether fresh from the registries or read from
+    `sources/` (where a person may have edited one), so the fields the pipeline trusts
+    are checked once, as an expectation suite: statuses in their allowed sets, DOIs that
+    look like DOIs, plausible years, a record behind every match. A source that passes
+    has an empty list; problems that concern no single source are under the key "".
+    The problems are reported in each article's `validation` list, never raised: a bad
+    record must be visible in the report, and the rest of the audit is still useful.
+    """
+    problems: dict[str, list[str]] = {sid: [] for sid in snapshots}
+    if not snapshots:
+        return problems
+    _import_great_expectations_quietly()
+    import great_expectations.expectations as gxe
+
+    ids = list(snapshots)
+    frame = _sources_frame([snapshots[sid] for sid in ids])
+    statuses, matches = ", ".join(_DOI_STATUSES), ", ".join(_MATCHES)
+    latest = datetime.now(UTC).year + 1
+    checks: list[tuple[Expectation, Callable[[Any], str]]] = [
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="schema", value_set=[_SNAPSHOT_SCHEMA]),
+            lambda v: f"schema is {v!r}, expected {_SNAPSHOT_SCHEMA!r}",
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="doi_status", value_set=list(_DOI_STATUSES)),
+            lambda v: f"doi_status {v!r} is not one of: {statuses}",
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="match", value_set=list(_MATCHES)),
+            lambda v: f"match {v!r} is not one of: {matches}",
+        ),
+        (
+            gxe.ExpectColumnValuesToMatchRegex(column="doi", regex=_DOI_REGEX),
+            lambda v: f"DOI {v!r} is not a DOI (10.<prefix>/<suffix>)",
+        ),
+        (
+            gxe.ExpectColumnValuesToMatchRegex(column="work_doi", regex=_DOI_REGEX),
+            lambda v: f"the record's DOI {v!r} is not a DOI (10.<prefix>/<suffix>)",
+        ),
+        (
+            gxe.ExpectColumnValuesToBeBetween(
+                column="year", min_value=EARLIEST_YEAR, max_value=latest
+            ),
+            lambda v: f"year {v} is implausible (expected {EARLIEST_YEAR} to {latest})",
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="year_is_number", value_set=[True]),
+            _constant_value("the record's year is not a whole number"),
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="matched_has_record", value_set=[True]),
+            _constant_value("match is 'matched' but the snapshot holds no record with a title"),
+        ),
+        (
+            gxe.ExpectColumnValuesToBeInSet(column="resolves_has_doi", value_set=[True]),
+            _constant_value("doi_status is 'resolves' but the snapshot has no DOI"),
+        ),
+        (
+            gxe.ExpectColumnValuesToMatchRegex(column="checked_at", regex=_ISO_TIME_REGEX),
+            lambda v: f"checked_at {v!r} is not an ISO date and time",
+        ),
+    ]
+    for index, number, value, error in _run_suite(frame, [c for c, _ in checks], "sources"):
+        if error is not None:
+            problems.setdefault("", []).append(error)
+            continue
+        sid = ids[index]
+        message = checks[number][1](value)
+        problems[sid].append(f"{sources_dir}/{sid}.json: {message}")
+    return problems
+
+
+def sources_validation(
+    problems: Mapping[str, list[str]], source_ids: Sequence[str], *, name: str = "sources"
+) -> ValidationResult:
+    """The outcome for one article: the problems of the sources it cites, and global ones."""
+    details = list(problems.get("", []))
+    for sid in dict.fromkeys(source_ids):
+        details.extend(problems.get(sid, []))
+    return ValidationResult(name=name, success=not details, details=details)
+
+
+def _constant_value(message: str) -> Callable[[Any], str]:
+    return lambda value: message
+
+
+def _sources_frame(snapshots: Sequence[Mapping[str, Any]]) -> pd.DataFrame:
+    """One row per snapshot, as the expectations see it; tolerant of any JSON shape."""
+    import pandas as pd
+
+    def text(value: Any) -> str | None:
+        return value if isinstance(value, str) and value.strip() else None
+
+    rows: dict[str, list[Any]] = {
+        name: []
+        for name in (
+            "schema", "doi_status", "match", "doi", "work_doi", "year", "year_is_number",
+            "matched_has_record", "resolves_has_doi", "checked_at",
+        )
+    }  # fmt: skip
+    for snapshot in snapshots:
+        work = snapshot.get("work") if isinstance(snapshot.get("work"), Mapping) else None
+        year = work.get("year") if work else None
+        is_number = year is None or (isinstance(year, int) and not isinstance(year, bool))
+        rows["schema"].append(snapshot.get("schema"))
+        rows["doi_status"].append(snapshot.get("doi_status"))
+        rows["match"].append(snapshot.get("match"))
+        rows["doi"].append(text(snapshot.get("doi")))
+        rows["work_doi"].append(text(work.get("doi")) if work else None)
+        rows["year"].append(year if is_number else None)
+        rows["year_is_number"].append(is_number)
+        rows["matched_has_record"].append(
+            snapshot.get("match") != "matched" or bool(work and text(work.get("title")))
+        )
+        rows["resolves_has_doi"].append(
+            snapshot.get("doi_status") != "resolves"
+            or bool(text(snapshot.get("doi")) or (work and text(work.get("doi"))))
+        )
+        rows["checked_at"].append(snapshot.get("checked_at"))
+    return pd.DataFrame({name: pd.Series(values, dtype=object) for name, values in rows.items()})
+
+
+def _run_suite(
+    frame: pd.DataFrame, expectations: Sequence[Expectation], suite_name: str
+) -> list[tuple[int, int, Any, str | None]]:
+    """(row index, expectation number, failing value, error) for every failing value.
+
+    An expectation that could not run gives one entry with its error (row -1), so a
+    broken check is reported rather than passing silently. Sorted by row, then by the
+    order of `expectations`, for a stable report.
+    """
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False, metric_calculations=False)
+    batch = (
+        context.data_sources.add_pandas("citeaudit")
+        .add_dataframe_asset(suite_name)
+        .add_batch_definition_whole_dataframe("all rows")
+        .get_batch(batch_parameters={"dataframe": frame})
+    )
+    suite = context.suites.add(gx.ExpectationSuite(name=suite_name))
+    for number, expectation in enumerate(expectations):
+        expectation.meta = {_CHECK_KEY: number}
+        suite.add_expectation(expectation)
+    outcome = batch.validate(suite, result_format="COMPLETE")
+
+    found: list[tuple[int, int, Any, str | None]] = []
+    for result in outcome.results:
+        config = result.expectation_config
+        number = int(config.meta[_CHECK_KEY])
+        error = _exception_message(result.exception_info)
+        if error is not None:
+            found.append((-1, number, None, f"check {_describe(config)} could not run: {error}"))
+            continue
+        if result.success:
+            continue
+        indices = result.result.get("unexpected_index_list") or []
+        values = result.result.get("unexpected_list") or []
+        for index, value in zip(indices, values, strict=False):
+            found.append((int(index), number, value, None))
+        if not indices:
+            found.append(
+                (-1, number, None, f"check {_describe(config)} failed without naming rows")
+            )
+    return sorted(found, key=lambda item: (item[0], item[1]))

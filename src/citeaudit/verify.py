@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from stdnum import isbn
+
+from citeaudit.doi import is_valid_doi, normalize_doi
 from citeaudit.matching import compare_fields
-from citeaudit.models import Reference, ReferenceCheck
+from citeaudit.models import Mismatch, Reference, ReferenceCheck, Work
 from citeaudit.normalize import work_from_dict
 
 # Worst first: the standing reported when a work has several notices.
@@ -25,13 +28,17 @@ _STANDING_NAME = {
 
 def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> ReferenceCheck:
     if snapshot is None:
+        malformed = bool(ref.doi) and not is_valid_doi(normalize_doi(ref.doi or ""))
         return ReferenceCheck(
             key=ref.key,
             doi=ref.doi,
-            doi_status="unverified",
+            # A DOI's syntax needs no registry: malformed is malformed, offline too.
+            doi_status="invalid" if malformed else "unverified",
             match="unverified",
             retraction="none",
-            problems=["not checked yet: no snapshot in sources/ (run `citeaudit refresh`)"],
+            mismatches=_isbn_mismatches(ref),
+            problems=[f"malformed DOI '{ref.doi}'"] * malformed
+            + ["not checked yet: no snapshot in sources/ (run `citeaudit refresh`)"],
         )
     work = work_from_dict(snapshot.get("work"))
     check = ReferenceCheck(
@@ -44,6 +51,11 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
     )
     if work is not None and check.match == "matched":
         check.mismatches = compare_fields(ref, work)
+    # A notice on the record the DOI resolves to stands even when another registry did
+    # not answer (match `unverified`): a fault must never hide a retraction Crossref reported.
+    if work is not None and (
+        check.match == "matched" or (check.match == "unverified" and check.doi_status == "resolves")
+    ):
         notices = [dict(u) for u in work.updates if u.get("type") in _STANDING]
         if work.is_retracted and not any(n["type"] == "retraction" for n in notices):
             notices.append({"type": "retraction", "doi": None, "date": None, "source": "openalex"})
@@ -52,8 +64,46 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
             if any(n["type"] == standing for n in notices):
                 check.retraction = _STANDING_NAME[standing]  # type: ignore[assignment]
                 break
+    check.mismatches.extend(_isbn_mismatches(ref))
     check.problems = _problems(ref, check, snapshot)
+    if work is not None and check.match == "matched":
+        check.problems.extend(_notice_and_edition_problems(ref, work))
     return check
+
+
+def _notice_and_edition_problems(ref: Reference, work: Work) -> list[str]:
+    """What an editor should know that is not a field error: the DOI cited is itself a
+    retraction or correction notice (Crossref `update-to`), or a valid ISBN that is not
+    among the registry's (usually another edition or format of the book)."""
+    out = [
+        f"the DOI cited is a {notice['type'].replace('_', ' ')} notice"
+        + (f" for {notice['doi']}" if notice.get("doi") else "")
+        + ", not the work itself"
+        for notice in work.update_to
+    ]
+    if ref.isbn and isbn.is_valid(ref.isbn) and work.isbn:
+        registry = {isbn.to_isbn13(v) for v in work.isbn if isbn.is_valid(v)}
+        if registry and isbn.to_isbn13(ref.isbn) not in registry:
+            out.append(
+                f"ISBN {ref.isbn} is not among the registry's ({', '.join(sorted(registry))}): "
+                "another edition or format?"
+            )
+    return out
+
+
+def _isbn_mismatches(ref: Reference) -> list[Mismatch]:
+    """An ISBN whose check digit is wrong is a typo in the article, registry or not."""
+    if not ref.isbn or isbn.is_valid(ref.isbn):
+        return []
+    return [
+        Mismatch(
+            "isbn",
+            ref.isbn,
+            "(no valid ISBN)",
+            "error",
+            f"'{ref.isbn}' is not a valid ISBN (wrong length or check digit): a typo in the reference",
+        )
+    ]
 
 
 def _provenance_text(snapshot: dict[str, Any]) -> str:

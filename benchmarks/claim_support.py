@@ -1,0 +1,103 @@
+"""How well does a judge answer "does the source say this?" on real claim-verification data.
+
+    uv run python benchmarks/claim_support.py \\
+        --claims benchmarks/data/claim-eval/citation-integrity/claims_dev.jsonl \\
+        --corpus benchmarks/data/claim-eval/citation-integrity/corpus.jsonl [--json]
+    uv run python benchmarks/claim_support.py \\
+        --healthver benchmarks/data/claim-eval/healthver/healthver_dev.csv [--json]
+
+Each (claim, cited source) pair goes through `judge_claim` exactly as the pipeline
+calls it (the claim cited, the source's sentences as its text), and the verdict is
+mapped to the data set's labels (claim_eval.VERDICT_TO_LABEL): supported -> SUPPORT;
+partially_supported and contradicted -> REFUTE (the source addresses the claim but does
+not back it as stated); unsupported and unverifiable -> NEI. Prints per-class
+precision, recall and F1, macro-F1 and pairs judged per second; with --json, one JSON
+object as the last line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+
+from citeaudit.evidence import SourceText
+from citeaudit.judge import judge_claim
+from citeaudit.judges import JUDGES, get_judge
+from claim_eval import LABELS, VERDICT_TO_LABEL, load_citation_integrity, load_healthver, scores
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--claims", type=Path, help="Citation-Integrity claims (MultiVerS jsonl)")
+    parser.add_argument("--corpus", type=Path, help="Citation-Integrity corpus (jsonl)")
+    parser.add_argument("--healthver", type=Path, help="HealthVer CSV")
+    parser.add_argument("--judge", choices=JUDGES, default="learned")
+    parser.add_argument("--limit", type=int, help="only the first N pairs")
+    parser.add_argument("--json", action="store_true", help="end with one JSON line")
+    args = parser.parse_args(argv)
+    if args.healthver:
+        pairs = load_healthver(args.healthver)
+        dataset = f"healthver:{args.healthver.name}"
+    elif args.claims and args.corpus:
+        pairs = load_citation_integrity(args.claims, args.corpus)
+        dataset = f"citation-integrity:{args.claims.name}"
+    else:
+        parser.error("give --claims and --corpus, or --healthver")
+    pairs = pairs[: args.limit] if args.limit else pairs
+
+    started = time.perf_counter()
+    judge = get_judge(args.judge)
+    load_seconds = time.perf_counter() - started
+    gold, predicted, verdicts = [], [], Counter()
+    started = time.perf_counter()
+    for pair in pairs:
+        source = SourceText(pair.pair_id, pair.sentences)
+        judgment = judge_claim(
+            pair.claim, [source], cited=True, judge=judge, co_cited=pair.co_cited
+        )
+        verdicts[judgment.verdict] += 1
+        gold.append(pair.label)
+        predicted.append(VERDICT_TO_LABEL[judgment.verdict])
+    seconds = time.perf_counter() - started
+    result = scores(gold, predicted)
+    per_class = result["per_class"]
+    assert isinstance(per_class, dict)
+
+    print(f"{dataset}  judge={args.judge}  pairs={len(pairs)}")
+    print(f"{'label':<8} {'precision':>9} {'recall':>7} {'f1':>6} {'support':>8}")
+    for label in LABELS:
+        row = per_class[label]
+        print(
+            f"{label:<8} {row['precision']:>9.3f} {row['recall']:>7.3f} {row['f1']:>6.3f} "
+            f"{row['support']:>8}"
+        )
+    rate = len(pairs) / seconds if seconds else 0.0
+    print(f"macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}  "
+          f"{rate:.1f} pairs/s (model load {load_seconds:.1f}s)")  # fmt: skip
+    print("verdicts: " + ", ".join(f"{v} {n}" for v, n in verdicts.most_common()))
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "dataset": dataset,
+                    "judge": args.judge,
+                    "n": len(pairs),
+                    "macro_f1": result["macro_f1"],
+                    "accuracy": result["accuracy"],
+                    "per_class": per_class,
+                    "pairs_per_second": round(rate, 2),
+                    "model_load_seconds": round(load_seconds, 2),
+                    "verdicts": dict(verdicts),
+                    "verdict_to_label": VERDICT_TO_LABEL,
+                }
+            )
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

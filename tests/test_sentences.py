@@ -1,0 +1,50 @@
+"""Sentence splitting for evidence: abbreviations, decimals and "et al." must not cut
+a finding in two, or the sentence shown to an editor loses its half that matters."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeaudit.sentences import split_sentences
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Smith et al. reported a 2.5-fold increase (p < 0.05). The effect held.",
+            ["Smith et al. reported a 2.5-fold increase (p < 0.05).", "The effect held."],
+        ),
+        (
+            "Pain fell in 80.5% of cases, e.g. in adults. Fig. 2 shows it.",
+            ["Pain fell in 80.5% of cases, e.g. in adults.", "Fig. 2 shows it."],
+        ),
+        (
+            "Trigger points were found in approx. 30% of patients. Treatment helped.",
+            ["Trigger points were found in approx. 30% of patients.", "Treatment helped."],
+        ),
+        (
+            "Doses were ca. 5 mg (cf. Table 2). Effects vs. placebo were small.",
+            ["Doses were ca. 5 mg (cf. Table 2).", "Effects vs. placebo were small."],
+        ),
+        (
+            "Values were 3.5 ± 1.2 vs. 4.1 ± 0.9 mm. No difference was found.",
+            ["Values were 3.5 ± 1.2 vs. 4.1 ± 0.9 mm.", "No difference was found."],
+        ),
+        (
+            "The U.S. Food and Drug Administration approved it in Jan. 2020. It works.",
+            ["The U.S. Food and Drug Administration approved it in Jan. 2020.", "It works."],
+        ),
+    ],
+)
+def test_abbreviations_and_decimals_do_not_end_a_sentence(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_real_sentence_ends_still_split_and_blank_text_has_none():
+    assert split_sentences("It works.  20 patients improved.\n\nNone worsened.") == [
+        "It works.",
+        "20 patients improved.",
+        "None worsened.",
+    ]
+    assert split_sentences("   \n ") == []
