@@ -199,6 +199,15 @@ def cold_start(workdir: Path) -> dict[str, float]:
 
 
 def peak_rss_mb() -> float:
+    """This process's peak resident memory (VmHWM): unlike getrusage's ru_maxrss, it is not
+    inherited from the parent a child was forked from."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 

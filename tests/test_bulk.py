@@ -160,6 +160,7 @@ def test_a_warm_run_asks_nothing_and_rewrites_no_snapshot(
     second = resolve_all(articles, options, cached)
     assert len(registry.requests) == before, "nothing asked again within a day"
     assert second.counts["fresh"] == len(first.snapshots) - first.counts["kept"]
+    assert second.counts["resolved"] == first.counts["kept"], "only faulted ones again"
     assert {p: p.stat().st_mtime_ns for p in options.sources_dir.glob("*.json")} == files
     for sid, snapshot in second.snapshots.items():
         assert _without_when(snapshot) == _without_when(first.snapshots[sid])
