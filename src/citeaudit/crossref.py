@@ -16,13 +16,12 @@ from habanero import Crossref
 from habanero.exceptions import RequestError
 
 from citeaudit.config import Settings
-from citeaudit.limits import throttle_for
+from citeaudit.limits import ask_throttled, throttle_for
 from citeaudit.registry import (
     CircuitBreaker,
     NotFound,
     RegistryAnswer,
     TransientError,
-    ask,
     classify_status,
 )
 
@@ -42,17 +41,7 @@ class CrossrefClient:
         self.throttle = throttle_for("crossref", settings)  # polite pool: rate and concurrency
 
     def _ask(self, url: str, call: Any) -> RegistryAnswer:
-        with self.throttle.serial_when_failing():  # one at a time while it is failing
-            return ask(
-                "crossref",
-                url,
-                lambda: self.throttle.run(call),  # every attempt, retries included
-                self.settings.retries,
-                self.settings.backoff,
-                breaker=self.breaker,
-                max_retry_after=self.settings.max_retry_after,
-                secrets=(self.settings.mailto, self.settings.openalex_api_key),
-            )
+        return ask_throttled("crossref", url, call, self.settings, self.throttle, self.breaker)
 
     def work(self, doi: str) -> RegistryAnswer:
         """The Crossref record of a DOI (`message` of /works/{doi})."""

@@ -13,13 +13,12 @@ import requests
 
 from citeaudit.config import Settings
 from citeaudit.http import SameHostSession
-from citeaudit.limits import throttle_for
+from citeaudit.limits import ask_throttled, throttle_for
 from citeaudit.registry import (
     CircuitBreaker,
     NotFound,
     RegistryAnswer,
     TransientError,
-    ask,
     classify_status,
 )
 
@@ -60,17 +59,7 @@ class DoiOrgClient:
                 )
             raise classify_status(response.status_code, "doi.org handle", response.headers)
 
-        with self.throttle.serial_when_failing():  # one at a time while it is failing
-            return ask(
-                "doi.org",
-                url,
-                lambda: self.throttle.run(call),  # every attempt, within doi.org's limits
-                self.settings.retries,
-                self.settings.backoff,
-                breaker=self.breaker,
-                max_retry_after=self.settings.max_retry_after,
-                secrets=(self.settings.mailto, self.settings.openalex_api_key),
-            )
+        return ask_throttled("doi.org", url, call, self.settings, self.throttle, self.breaker)
 
     def agency(self, doi: str) -> RegistryAnswer:
         """doi.org's "Which RA?" answer: the agency that registered a DOI (Crossref,
@@ -94,14 +83,4 @@ class DoiOrgClient:
                 raise NotFound(f"doi.org RA: {body[0].get('status', 'unknown DOI')}")
             return body
 
-        with self.throttle.serial_when_failing():  # one at a time while it is failing
-            return ask(
-                "doi.org",
-                url,
-                lambda: self.throttle.run(call),  # every attempt, within doi.org's limits
-                self.settings.retries,
-                self.settings.backoff,
-                breaker=self.breaker,
-                max_retry_after=self.settings.max_retry_after,
-                secrets=(self.settings.mailto, self.settings.openalex_api_key),
-            )
+        return ask_throttled("doi.org", url, call, self.settings, self.throttle, self.breaker)

@@ -34,7 +34,7 @@ from typing import TypeVar
 from pyrate_limiter import Duration, InMemoryBucket, Limiter, Rate
 
 from citeaudit.config import Settings
-from citeaudit.registry import NotFound, TransientError
+from citeaudit.registry import CircuitBreaker, NotFound, RegistryAnswer, TransientError, ask
 
 T = TypeVar("T")
 
@@ -128,3 +128,27 @@ def host_limits(settings: Settings) -> dict[str, HostLimit]:
 def throttle_for(registry: str, settings: Settings) -> Throttle:
     """Shorthand used by each client: `throttle_for("crossref", settings).run(call)`."""
     return throttle(host_limits(settings)[registry])
+
+
+def ask_throttled(
+    registry: str,
+    url: str,
+    call: Callable[[], object],
+    settings: Settings,
+    throttle: Throttle,
+    breaker: CircuitBreaker,
+) -> RegistryAnswer:
+    """One registry question, asked politely: every attempt (retries included) within the
+    registry's limits, one at a time while it is failing, secrets kept out of errors.
+    Every client asks through here, so the politeness rules live in one place."""
+    with throttle.serial_when_failing():
+        return ask(
+            registry,
+            url,
+            lambda: throttle.run(call),
+            settings.retries,
+            settings.backoff,
+            breaker=breaker,
+            max_retry_after=settings.max_retry_after,
+            secrets=(settings.mailto, settings.openalex_api_key),
+        )

@@ -15,13 +15,12 @@ import requests
 
 from citeaudit.config import Settings
 from citeaudit.http import SameHostSession
-from citeaudit.limits import throttle_for
+from citeaudit.limits import ask_throttled, throttle_for
 from citeaudit.registry import (
     CircuitBreaker,
     NotFound,
     RegistryAnswer,
     TransientError,
-    ask,
     classify_status,
 )
 
@@ -63,17 +62,7 @@ class OpenAlexClient:
         self.throttle = throttle_for("openalex", settings)  # 100/s with a key, 10/s without
 
     def _ask(self, url: str, call: Any) -> RegistryAnswer:
-        with self.throttle.serial_when_failing():  # one at a time while it is failing
-            return ask(
-                "openalex",
-                url,
-                lambda: self.throttle.run(call),  # every attempt, retries included
-                self.settings.retries,
-                self.settings.backoff,
-                breaker=self.breaker,
-                max_retry_after=self.settings.max_retry_after,
-                secrets=(self.settings.mailto, self.settings.openalex_api_key),
-            )
+        return ask_throttled("openalex", url, call, self.settings, self.throttle, self.breaker)
 
     def work_by_doi(self, doi: str) -> RegistryAnswer:
         url = f"{self.settings.openalex_url}/works/https://doi.org/{quote(doi, safe='/')}"
