@@ -16,9 +16,9 @@ re-check shows up as Completed with a non-zero ``failure_count``.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -27,9 +27,11 @@ from pydantic import AfterValidator, Field
 
 # Imported as a module (not its functions) so the stage functions are looked up at
 # call time: the flow stays a thin wrapper and tests can stand in for a stage.
-from citeaudit import pipeline
+from citeaudit import pipeline, run_summary
+from citeaudit.inputs import ARTICLE_SUFFIXES, Skipped
 from citeaudit.models import Article
 from citeaudit.pipeline import ArticleAudit, ClaimSet, RunOptions, RunResult
+from citeaudit.web import is_url
 
 ARTIFACT_KEY = "citeaudit-summary"
 """Key of the Markdown artifact; a fixed key gives the UI a history across runs."""
@@ -45,23 +47,32 @@ stored snapshot through an outage; one task retry covers a batch that crashed an
 missing or corrupt snapshot does not heal, and retrying would only delay the error."""
 
 
-def _existing_file(path: str) -> str:
-    """Reject a missing article before the run does any work (pydantic validator)."""
-    if not Path(path).is_file():
-        where = "" if Path(path).is_absolute() else f" (relative to {Path.cwd()})"
-        raise ValueError(f"article file not found: {path!r}{where}")
-    return path
+def _article_source(item: str) -> str:
+    """Accept what the CLI accepts as an article (pydantic validator, run before any task).
 
-
-def _supported_article(path: str) -> str:
-    """Reject a file citeaudit cannot read as an article (same rule as the CLI)."""
-    from citeaudit.article import SUPPORTED_SUFFIXES
-
-    if Path(path).suffix.lower() not in SUPPORTED_SUFFIXES:
+    An article file with a suffix the library reads (`citeaudit.inputs.ARTICLE_SUFFIXES`),
+    an existing folder (the library audits the articles inside it), or an http(s) URL
+    with a host. Anything else is rejected here, naming the item, so a bad parameter
+    fails the run at once instead of in a task.
+    """
+    if is_url(item):
+        if not urlsplit(item).netloc:
+            raise ValueError(f"not a usable article URL (no host): {item!r}")
+        return item
+    path = Path(item)
+    if path.is_dir():
+        return item
+    where = "" if path.is_absolute() else f" (relative to {Path.cwd()})"
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        if not path.suffix and not path.exists():
+            raise ValueError(f"article file or folder not found: {item!r}{where}")
         raise ValueError(
-            f"unsupported article format {path!r} (expected {', '.join(sorted(SUPPORTED_SUFFIXES))})"
+            f"unsupported article format {item!r} (expected a file ending in "
+            f"{', '.join(ARTICLE_SUFFIXES)}, a folder of them, or an http(s):// URL)"
         )
-    return path
+    if not path.is_file():
+        raise ValueError(f"article file not found: {item!r}{where}")
+    return item
 
 
 def _plain_path(path: str) -> str:
@@ -83,22 +94,33 @@ def _not_a_file(path: str) -> str:
     return path
 
 
-ArticlePath = Annotated[
-    str,
-    AfterValidator(_plain_path),
-    AfterValidator(_supported_article),
-    AfterValidator(_existing_file),
-]
+ArticlePath = Annotated[str, AfterValidator(_plain_path), AfterValidator(_article_source)]
+"""One article: a file, a folder of articles or an http(s) URL (see `_article_source`)."""
 FilePath = Annotated[str, AfterValidator(_plain_path), AfterValidator(_not_a_directory)]
 DirectoryPath = Annotated[str, AfterValidator(_plain_path), AfterValidator(_not_a_file)]
 BatchSize = Annotated[int, Field(ge=1)]
-ArticleList = Annotated[list[ArticlePath], Field(min_length=1)]
+
+
+def _web_address(item: str) -> str:
+    """A sitemap parameter must be an http(s) URL with a host (the library fetches it)."""
+    if not is_url(item) or not urlsplit(item).netloc:
+        raise ValueError(f"a sitemap must be an http(s) URL, not {item!r}")
+    return item
+
+
+SitemapUrl = Annotated[str, AfterValidator(_web_address)]
 
 
 @task(name="load-articles", cache_policy=NO_CACHE)
-def load_articles_task(paths: list[str]) -> list[Article]:
-    """Parse the article files (one task: parsing is fast and local)."""
-    return pipeline.load_articles([Path(p) for p in paths])
+def load_articles_task(
+    paths: list[str], url_lists: list[str], sitemaps: list[str], include: str | None
+) -> tuple[list[Article], list[Skipped]]:
+    """Read the articles: files, folders of them, URLs, a site's listed pages (one task).
+
+    The items go to the library as given: a URL must stay a string (`Path` would fold
+    its ``//``), and the library expands folders and fetches URLs as the CLI does.
+    """
+    return pipeline.load_site(paths, url_lists=url_lists, sitemaps=sitemaps, include=include)
 
 
 @task(name="load-claims", cache_policy=NO_CACHE)
@@ -141,106 +163,12 @@ def batches(items: list[Article], size: int) -> list[list[Article]]:
     return [items[i : i + size] for i in range(0, len(items), size)]
 
 
-def summarize(result: RunResult) -> dict[str, Any]:
-    """Reduce a RunResult to the small, JSON-safe dict the flow returns.
-
-    Per-article counts are copied from each JSON report's own ``summary`` (the
-    library computed them; the flow must not re-judge anything). Failure lines are
-    the gate's ``path:line: category: message`` lines, attributed to an article by
-    its path. Only counts, names, failure lines and paths: the return value and the
-    artifact are stored by the Prefect server, so nothing from Settings goes in here.
-    """
-    per_article = []
-    for audit in result.audits:
-        counts = audit.report.get("summary", {})
-        name = audit.article.name
-        per_article.append(
-            {
-                "article": name,
-                "path": audit.article.path,
-                "references": counts.get("references", len(audit.references)),
-                "problems": counts.get("problems", 0),
-                "claims": counts.get("claims", len(audit.claims)),
-                "uncited_claims": counts.get("uncited_claims", 0),
-                "verdicts": dict(sorted(counts.get("verdicts", {}).items())),
-                "failures": sum(
-                    1 for line in result.failures if line.startswith(f"{audit.article.path}:")
-                ),
-                "reports": [str(p) for p in result.report_paths if Path(p).stem == name],
-            }
-        )
-    return {
-        "articles": [row["article"] for row in per_article],
-        "failure_count": len(result.failures),
-        "failures": list(result.failures),
-        "exit_code": result.exit_code,
-        "report_paths": [str(p) for p in result.report_paths],
-        "per_article": per_article,
-    }
-
-
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_SECRET_PARAM = re.compile(r"(?i)\b(api[_-]?key|mailto|token|email)=[^&\s)]+")
-
-
-def _scrub(text: str) -> str:
-    """Belt and braces: drop e-mail addresses and key=value secrets from artifact text."""
-    return _SECRET_PARAM.sub(r"\1=[redacted]", _EMAIL.sub("[redacted]", text))
-
-
-def render_markdown(
-    summary: dict[str, Any],
-    *,
-    max_failures: int = 50,
-    site_index: str | None = None,
-    changes: tuple[int, int] | None = None,
-) -> str:
-    """Render the summary as the Markdown shown in the Prefect UI's Artifacts page.
-
-    `site_index` is the path of the run's index page and `changes` the (new, resolved)
-    problem counts since the previous run, so each scheduled run in the UI says what
-    it found and what changed, and where to open the HTML reports.
-    """
-    status = (
-        "no failures"
-        if summary["failure_count"] == 0
-        else f"**{summary['failure_count']} failure(s)** at the fail level"
-    )
-    lines = [
-        "# citeaudit summary",
-        "",
-        f"{len(summary['articles'])} article(s) audited; {status}.",
-        "",
-    ]
-    if changes is not None:
-        lines += [
-            f"Since the previous run: {changes[0]} new problem(s), {changes[1]} resolved.",
-            "",
-        ]
-    if site_index:
-        lines += [f"Site index (links to every HTML report): `{site_index}`", ""]
-    lines += [
-        "| article | references | reference problems | claims | verdicts | failures | reports |",
-        "|---|---:|---:|---:|---|---:|---|",
-    ]
-    for row in summary["per_article"]:
-        verdicts = ", ".join(f"{k}: {v}" for k, v in row["verdicts"].items()) or "-"
-        reports = "<br>".join(f"`{p}`" for p in row["reports"]) or "-"
-        lines.append(
-            f"| {row['article']} | {row['references']} | {row['problems']} "
-            f"| {row['claims']} | {verdicts} | {row['failures']} | {reports} |"
-        )
-    if summary["failures"]:
-        lines += ["", "## Failures", ""]
-        lines += [f"- {line}" for line in summary["failures"][:max_failures]]
-        if len(summary["failures"]) > max_failures:
-            lines.append(f"- ... and {len(summary['failures']) - max_failures} more")
-    return _scrub("\n".join(lines) + "\n")
-
-
 @flow(name="citeaudit-audit-site", log_prints=False)
 def audit_site(
-    articles: ArticleList,
+    articles: list[ArticlePath] = [],  # noqa: B006 (Prefect copies parameters per run)
+    sitemaps: list[SitemapUrl] = [],  # noqa: B006
+    url_lists: list[FilePath] = [],  # noqa: B006
+    include: str | None = None,
     claims_csv: FilePath = "claims.csv",
     sources_dir: DirectoryPath = "sources",
     out_dir: DirectoryPath = "reports",
@@ -250,11 +178,15 @@ def audit_site(
 ) -> dict[str, Any]:
     """Audit articles' claims and citations, as `citeaudit` does, under Prefect.
 
-    Parameters are validated by Prefect (pydantic) before any task runs: a missing
-    article, an unknown ``fail_on`` or ``batch_size < 1`` fails the run at once with
-    a ``ParameterTypeError`` naming the bad parameter.
+    Articles are files, folders of them or URLs (`articles`), and a site's pages listed
+    in sitemaps and URL-list files (`sitemaps`, `url_lists`, filtered by the regular
+    expression `include`); listed pages that are not articles are skipped and named in
+    the summary. Parameters are validated by Prefect (pydantic) before any task runs: a
+    missing article, an unknown ``fail_on`` or ``batch_size < 1`` fails the run at once
+    with a ``ParameterTypeError`` naming the bad parameter.
 
-    Returns the summary from `summarize`; failures are findings, not a crash.
+    Returns `citeaudit.run_summary.summarize` of the run; failures are findings, not a
+    crash.
     """
     logger = get_run_logger()
     options = RunOptions(
@@ -264,7 +196,7 @@ def audit_site(
         offline=offline,
         fail_on=fail_on,
     )
-    parsed = load_articles_task(articles)
+    parsed, skipped = load_articles_task(articles, url_lists, sitemaps, include)
     claims = load_claims_task(options, parsed)
 
     resolve = resolve_batch_task.with_options(retries=0 if offline else RESOLVE_RETRIES_ONLINE)
@@ -283,18 +215,11 @@ def audit_site(
     ]
     audits = [audit for future in futures for audit in future.result()]
     result = write_reports_task(audits, options)
+    result.skipped = skipped
 
-    summary = summarize(result)
+    summary = run_summary.summarize(result)
     create_markdown_artifact(
-        markdown=render_markdown(
-            summary,
-            site_index=str(result.site_index.page) if result.site_index else None,
-            changes=(
-                (result.site_index.new_count, result.site_index.resolved_count)
-                if result.site_index and result.site_index.compared
-                else None
-            ),
-        ),
+        markdown=run_summary.artifact_markdown(result, summary),
         key=ARTIFACT_KEY,
         description="citeaudit: per-article counts and report paths",
     )

@@ -37,7 +37,7 @@ from prefect.settings import get_current_settings
 if __package__ in (None, ""):  # run as a script (python flows/deploy.py): make `flows` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from citeaudit.article import SUPPORTED_SUFFIXES
+from citeaudit.inputs import ARTICLE_SUFFIXES
 from flows.audit_flow import audit_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -55,7 +55,7 @@ def find_articles(root: Path = REPO_ROOT) -> list[Path]:
     return sorted(
         p
         for p in (root / "articles").iterdir()
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.stem.isupper()
+        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.stem.isupper()
     )
 
 

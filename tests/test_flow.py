@@ -14,7 +14,7 @@ from typing import Any, get_args
 from uuid import UUID
 
 import pytest
-from flows.audit_flow import ARTIFACT_KEY, FailOn, audit_site, summarize
+from flows.audit_flow import ARTIFACT_KEY, FailOn, audit_site, load_articles_task
 from flows.deploy import DEPLOYMENT_NAME, NIGHTLY_CRON, build_deployment, default_parameters
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -31,6 +31,9 @@ from prefect.exceptions import ParameterTypeError
 from citeaudit import pipeline
 from citeaudit.gate import FAIL_LEVELS
 from citeaudit.pipeline import ArticleAudit, RunOptions, RunResult
+from citeaudit.run_summary import summarize
+from test_inputs import PAGE  # an HTML article page the library reads
+from web_site import Site
 
 REPO = prefect_env.REPO_ROOT
 SEED = "back-muscle-pain"
@@ -209,11 +212,117 @@ def test_online_batches_against_local_registry_leak_no_secrets(
     assert key not in stored
 
 
+def test_flow_audits_a_folder_with_markdown_and_html_articles_as_run_does(site: Path) -> None:
+    """A folder parameter stands for the articles in it, HTML pages included, exactly as
+    `citeaudit check site/` reads it: the flow hands the folder to the library as given."""
+    (site / "site" / "health").mkdir(parents=True)
+    shutil.move(site / ARTICLE, site / "site" / "health" / f"{SEED}.md")
+    (site / "site" / "trigger-points.html").write_text(PAGE, encoding="utf-8")
+
+    expected = pipeline.run(["site"], RunOptions(offline=True, out_dir=Path("reports-cli")))
+    state = audit_site(articles=["site"], out_dir="reports-flow", return_state=True)
+
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["articles"] == [SEED, "trigger-points"]
+    assert [row["path"] for row in summary["per_article"]] == [
+        f"site/health/{SEED}.md",
+        "site/trigger-points.html",
+    ]
+    assert without_dirs(summary) == without_dirs(summarize(expected))
+    assert (site / "reports-flow" / "trigger-points.html").is_file()
+
+
+def test_articles_parameter_accepts_what_the_cli_accepts(site: Path) -> None:
+    """Files of every suffix the library reads, folders and http(s) URLs pass validation
+    unchanged (URLs are fetched by the library); no flow run needed to prove it."""
+    (site / "site").mkdir()
+    (site / "site" / "page.html").write_text(PAGE, encoding="utf-8")
+    (site / "site" / "page.HTM").write_text(PAGE, encoding="utf-8")
+    shutil.copy(site / ARTICLE, site / "site" / "notes.txt")
+    items = [
+        ARTICLE,
+        "site",
+        "site/page.html",
+        "site/page.HTM",
+        "site/notes.txt",
+        str(site / "site"),
+        "https://example.org/health/back-pain/",
+        "HTTP://example.org/a.php?id=7",
+    ]
+    assert audit_site.validate_parameters({"articles": items})["articles"] == items
+
+
+def test_article_items_reach_the_library_unchanged(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URL must stay a string for the library to fetch it (`Path` would fold its `//`)."""
+    seen: list[Any] = []
+    monkeypatch.setattr(
+        pipeline, "load_site", lambda items, **listing: seen.append((items, listing)) or ([], [])
+    )
+    items = ["https://example.org/health/back-pain/", "site", ARTICLE]
+    load_articles_task.fn(items, [], [], None)  # the task's function alone: no Prefect run
+    assert seen == [(items, {"url_lists": [], "sitemaps": [], "include": None})]
+
+
+def test_flow_audits_a_sitemap_and_names_the_pages_it_skipped(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A site's sitemap is a flow parameter: its article pages are audited, and a listed
+    page that is not an article (the home page) is named in the summary and artifact."""
+    web = Site()  # served on 127.0.0.1: allowed on purpose, as for an intranet site
+    monkeypatch.setenv("CITEAUDIT_ALLOW_PRIVATE_URLS", "1")
+    try:
+        web.page(
+            "/", b"<html><body><main><p>Welcome to our clinic's blog.</p></main></body></html>"
+        )
+        web.page("/health/back-pain.html", PAGE.encode())
+        sitemap = web.page(
+            "/sitemap.txt",
+            f"{web.base}/\n{web.base}/health/back-pain.html\n".encode(),
+            "text/plain",
+        )
+        state = audit_site(sitemaps=[sitemap], out_dir="reports-site", return_state=True)
+    finally:
+        web.server.shutdown()
+
+    assert state.is_completed(), state.message
+    summary = state.result()
+    assert summary["articles"] == ["health-back-pain"]
+    assert summary["skipped"] == [
+        {"page": f"{web.base}/", "reason": "no reference list (not an article that cites sources)"}
+    ]
+    (artifact,) = read_artifacts(state.state_details.flow_run_id)
+    assert "## Listed pages not audited (1)" in artifact.data
+    assert (site / "reports-site" / "health-back-pain.html").is_file()
+
+
+@pytest.mark.parametrize(
+    ("article", "message"),
+    [
+        ("claims.csv", "unsupported article format 'claims.csv'"),
+        ("articles/paper.pdf", "unsupported article format"),
+        ("articles/missing.html", "article file not found: 'articles/missing.html'"),
+        ("no-such-folder", "article file or folder not found: 'no-such-folder'"),
+        ("", "not a usable path"),
+        ("articles/a\nb.md", "not a usable path"),
+        ("https://", "not a usable article URL"),
+        ("https://example.org/\x00", "not a usable path"),
+    ],
+)
+def test_articles_parameter_rejects_what_no_reader_takes(
+    site: Path, article: str, message: str
+) -> None:
+    (site / "articles" / "paper.pdf").write_bytes(b"%PDF")
+    with pytest.raises(ParameterTypeError, match=message) as info:
+        audit_site.validate_parameters({"articles": [ARTICLE, article]})
+    assert "articles" in str(info.value)
+
+
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
         ({"articles": ["articles/no-such-article.md"]}, "article file not found"),
-        ({"articles": []}, "at least 1 item"),
+        ({"sitemaps": ["ftp://example.org/sitemap.xml"]}, "a sitemap must be an http"),
         ({"fail_on": "bogus"}, "fail_on"),
         ({"batch_size": 0}, "greater than or equal to 1"),
     ],
@@ -229,10 +338,16 @@ def test_bad_parameters_are_rejected_with_a_clear_message(
 
 
 def test_bad_parameters_fail_the_run_before_any_work(site: Path) -> None:
+    (site / "articles" / "paper.pdf").write_bytes(b"%PDF")
     with pytest.raises(ParameterTypeError) as info:
-        audit_site(articles=["articles/missing.md"], fail_on="bogus", out_dir="reports-bad")
+        audit_site(
+            articles=["articles/missing.md", "articles/paper.pdf"],
+            fail_on="bogus",
+            out_dir="reports-bad",
+        )
     text = str(info.value)
     assert "article file not found: 'articles/missing.md'" in text
+    assert "unsupported article format 'articles/paper.pdf'" in text
     assert "fail_on" in text and "'broken'" in text
     assert not (site / "reports-bad").exists()
 
@@ -262,7 +377,7 @@ def test_nightly_deployment_schedule_and_parameters() -> None:
     assert properties["fail_on"]["enum"] == list(get_args(FailOn))
     assert set(get_args(FailOn)) == set(FAIL_LEVELS)
     assert properties["batch_size"]["minimum"] == 1
-    assert properties["articles"]["minItems"] == 1
+    assert {"articles", "sitemaps", "url_lists", "include"} <= set(properties)
 
 
 def test_site_flow_fans_out_on_a_local_dask_cluster(site: Path) -> None:

@@ -37,10 +37,33 @@ def _parser() -> argparse.ArgumentParser:
     def add_common(sub: argparse.ArgumentParser) -> None:
         sub.add_argument(
             "articles",
-            nargs="+",
-            type=Path,
+            nargs="*",
             metavar="ARTICLE",
-            help="article files (.md, .markdown, .txt, .html) or folders of them",
+            help="article files (.md, .markdown, .txt, .html), folders of them, or http(s) "
+            "URLs of article pages",
+        )
+        site = sub.add_argument_group(
+            "a site's pages (fetched; pages that are not articles with references are skipped)"
+        )
+        site.add_argument(
+            "--urls",
+            type=Path,
+            action="append",
+            default=[],
+            metavar="FILE",
+            help="a file of article URLs, one per line (# comments allowed); repeatable",
+        )
+        site.add_argument(
+            "--sitemap",
+            action="append",
+            default=[],
+            metavar="URL",
+            help="a sitemap or sitemap index URL (XML, gzip, text, RSS/Atom); repeatable",
+        )
+        site.add_argument(
+            "--include",
+            metavar="REGEX",
+            help="audit only listed URLs matching this regular expression (e.g. '/articles/')",
         )
         sub.add_argument(
             "--claims",
@@ -107,6 +130,23 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _site(args: argparse.Namespace) -> dict[str, Any]:
+    """The site listing arguments (--urls, --sitemap, --include), checked for sense."""
+    if not (args.articles or args.urls or args.sitemap):
+        raise InputError(
+            "no articles given: name article files, folders or URLs, or use --urls/--sitemap"
+        )
+    if args.include and not (args.urls or args.sitemap):
+        raise InputError("--include filters the --urls and --sitemap listings; neither was given")
+    return {"url_lists": args.urls, "sitemaps": args.sitemap, "include": args.include}
+
+
+def _print_skipped(skipped: list[Any]) -> None:
+    """Listed pages not audited: one line each on stderr, so none disappears silently."""
+    for page in skipped:
+        print(f"citeaudit: skipped {page.location}: {page.reason}", file=sys.stderr)
+
+
 def _extract(args: argparse.Namespace) -> int:
     from citeaudit.claims_csv import (
         file_state,
@@ -115,9 +155,10 @@ def _extract(args: argparse.Namespace) -> int:
         write_claims_unless_changed,
     )
     from citeaudit.extract import propose_claims
-    from citeaudit.pipeline import load_articles
+    from citeaudit.pipeline import load_site
 
-    articles = load_articles(args.articles)
+    articles, skipped = load_site(args.articles, **_site(args))
+    _print_skipped(skipped)
     read_as = file_state(args.claims)
     existing = read_claims(args.claims) if read_as is not None else []
     proposed = [claim for article in articles for claim in propose_claims(article)]
@@ -144,7 +185,8 @@ def _check(args: argparse.Namespace) -> int:
         site_index=not args.no_index,
         progress=args.progress,
     )
-    result = run(args.articles, options)
+    result = run(args.articles, options, **_site(args))
+    _print_skipped(result.skipped)
     _print_source_changes(result.source_changes)
     for audit in result.audits:
         summary = audit.report["summary"]
@@ -197,7 +239,8 @@ def _refresh(args: argparse.Namespace) -> int:
     # A whole archive in constant memory: articles a batch at a time, nothing kept
     # but counts and changes (the snapshots are in sources/).
     options = RunOptions(sources_dir=args.sources, offline=False, progress=args.progress)
-    resolution = refresh_site(args.articles, options, progress=args.progress)
+    resolution = refresh_site(args.articles, options, progress=args.progress, **_site(args))
+    _print_skipped(resolution.skipped)
     states = resolution.states
     counts = resolution.counts
     print(

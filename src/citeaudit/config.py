@@ -51,6 +51,13 @@ class Settings:
     cache_path: str | None = None
     metadata_ttl: float = 30 * 86400.0  # seconds a cached record's metadata is trusted
     standing_ttl: float = 86400.0  # seconds a retraction/correction status is trusted (<= 1 day)
+    # SQLite file through which every process on this machine that names it shares one
+    # requests-per-second budget per registry (limits.py); None: each process its own.
+    rate_limit_db: str | None = None
+    # Article pages fetched from URLs, URL lists and sitemaps (web.py): how many at once,
+    # and whether hosts on loopback/private/link-local addresses may be fetched.
+    web_concurrency: int = 4
+    allow_private_urls: bool = False
 
     @property
     def openalex_rate(self) -> float:
@@ -109,6 +116,9 @@ class Settings:
             cache_path=_cache_path(env.get("CITEAUDIT_CACHE")),
             metadata_ttl=number("CITEAUDIT_METADATA_TTL_DAYS", "30") * 86400.0,
             standing_ttl=_standing_ttl(number("CITEAUDIT_STANDING_TTL_HOURS", "24")),
+            rate_limit_db=_rate_limit_db(env.get("CITEAUDIT_RATE_LIMIT_DB")),
+            web_concurrency=number("CITEAUDIT_WEB_CONCURRENCY", "4", int, True),
+            allow_private_urls=_flag(env, "CITEAUDIT_ALLOW_PRIVATE_URLS"),
         )
 
     def __repr__(self) -> str:  # never leak the key or the contact address into logs
@@ -122,12 +132,37 @@ class Settings:
 DEFAULT_CACHE_PATH = ".citeaudit/cache.sqlite"
 
 
+def _flag(env: dict[str, str], name: str) -> bool:
+    """A yes/no variable: 1/true/yes/on or 0/false/no/off (unset is no)."""
+    raw = (env.get(name) or "").strip().lower()
+    if raw in ("", "0", "false", "no", "off"):
+        return False
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    raise InputError(f"{name}={raw!r} is not yes or no (1/0, true/false)")
+
+
 def _cache_path(value: str | None) -> str | None:
     """CITEAUDIT_CACHE: a file path, or off/none/0 for no cache at all."""
     value = (value or "").strip()
     if value.lower() in ("off", "none", "0", "false", "no"):
         return None
     return value or DEFAULT_CACHE_PATH
+
+
+def _rate_limit_db(value: str | None) -> str | None:
+    """CITEAUDIT_RATE_LIMIT_DB: a file path shared by the processes that share a budget.
+
+    Made absolute here: processes started from different directories (cron, workers)
+    must name the same file, or each would keep a budget of its own without a word.
+    """
+    value = (value or "").strip()
+    if value.lower() in ("", "off", "none", "0", "false", "no"):
+        return None
+    path = os.path.abspath(os.path.expanduser(value))
+    if os.path.isdir(path):
+        raise InputError(f"CITEAUDIT_RATE_LIMIT_DB={value!r} is a directory, not a file path")
+    return path
 
 
 def _standing_ttl(hours: float) -> float:

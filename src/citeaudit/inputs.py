@@ -1,32 +1,56 @@
-"""Articles from anywhere: a folder of them, and HTML pages as well as Markdown.
+"""Articles from anywhere: files, folders, web pages, URL lists and sitemaps.
 
-A publisher's archive is a folder tree of Markdown exports, or of saved web pages.
-`expand_article_paths` turns folders into the article files inside them (sorted, so
-runs and reports are stable); `read_any_article` reads an HTML page through
-trafilatura's main-text extraction (navigation, footers, cookie banners and shop
-widgets dropped; headings and lists kept as Markdown), then parses the text as any
-Markdown article. Line numbers in reports for an HTML article point at that
-extracted text, not at the HTML source.
+A publisher's archive is a folder tree of Markdown exports or saved web pages, or a
+live site. `expand_article_paths` turns folders into the article files inside them
+(sorted, so runs and reports are stable) and passes URLs through; `read_any_article`
+reads an HTML page (a file or a fetched URL) through trafilatura's main-text
+extraction (navigation, footers, cookie banners and shop widgets dropped; headings and
+lists kept as Markdown), then parses the text as any Markdown article. Line numbers
+in reports for an HTML article point at that extracted text, not at the HTML source.
+
+Two kinds of article, two ways to fail. An article named on the command line must be
+read, or the run stops with one line saying why (exit 2). Pages from a URL list or a
+sitemap are a site's listing: it also lists the home page, tag pages and the odd dead
+link, so a page that cannot be fetched, or that has no reference list, is skipped and
+reported (`Skipped`) while the rest of the site is audited.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from pathlib import Path
 
 from citeaudit.article import MAX_ARTICLE_BYTES, parse_article, read_article
+from citeaudit.config import Settings
 from citeaudit.errors import InputError
 from citeaudit.models import Article
+from citeaudit.web import (
+    HTML_TYPES,
+    TEXT_TYPES,
+    Fetcher,
+    FetchError,
+    article_name,
+    is_url,
+    matching,
+    read_url_list,
+    sitemap_urls,
+)
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 HTML_SUFFIXES = (".html", ".htm")
 ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
 
-def expand_article_paths(paths: Iterable[str | Path]) -> list[Path]:
-    """Each folder replaced by the article files under it (hidden folders skipped)."""
-    found: list[Path] = []
+def expand_article_paths(paths: Iterable[str | Path]) -> list[Path | str]:
+    """Each folder replaced by the article files under it (hidden folders skipped);
+    URLs are kept as they are, to be fetched when read."""
+    found: list[Path | str] = []
     for raw in paths:
+        if isinstance(raw, str) and is_url(raw):
+            found.append(raw)
+            continue
         path = Path(raw)
         if not path.is_dir():
             found.append(path)
@@ -48,8 +72,12 @@ def expand_article_paths(paths: Iterable[str | Path]) -> list[Path]:
     return list(dict.fromkeys(found))
 
 
-def read_any_article(path: Path) -> Article:
-    """A Markdown/text article as `article.read_article` reads it, or an HTML page's main text."""
+def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Article:
+    """A Markdown/text article as `article.read_article` reads it, or an HTML page's main
+    text; a URL is fetched first (with `fetcher`, or one configured from the environment)."""
+    if isinstance(path, str) and is_url(path):
+        return read_web_article(path, fetcher or web_fetcher())
+    path = Path(path)
     if path.suffix.lower() not in HTML_SUFFIXES:
         return read_article(path)
     return parse_article(
@@ -86,3 +114,100 @@ def _read_html(path: Path) -> str:
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(f"page is over the {MAX_ARTICLE_BYTES // 1024} KiB limit", path=path)
     return data.decode("utf-8", errors="replace")
+
+
+def web_fetcher(settings: Settings | None = None) -> Fetcher:
+    """The guarded page fetcher, configured like the registry clients (timeout, retries)."""
+    settings = settings or Settings.from_env()
+    return Fetcher(
+        timeout=settings.timeout,
+        retries=settings.retries,
+        backoff=settings.backoff,
+        allow_private=settings.allow_private_urls,
+    )
+
+
+def read_web_article(url: str, fetcher: Fetcher) -> Article:
+    """The article at `url`: HTML through main-text extraction, plain text or Markdown as is."""
+    try:
+        page = fetcher.get(url, max_bytes=MAX_ARTICLE_BYTES)
+    except FetchError as exc:
+        raise InputError(f"cannot fetch article: {exc}", path=url) from None
+    if page.media_type in HTML_TYPES or (
+        not page.media_type and b"<html" in page.body[:2048].lower()
+    ):
+        text = html_main_text(page.text(), where=url)
+    elif page.media_type in TEXT_TYPES:
+        text = page.body.decode("utf-8-sig", errors="replace")
+    else:
+        raise InputError(
+            f"cannot read article: the page is {page.media_type or 'of no stated type'}, "
+            "not HTML or text",
+            path=url,
+        )
+    return parse_article(text, name=article_name(url), path=url)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A listed page that was not audited, and why (shown to the user, never silent)."""
+
+    location: str
+    reason: str
+
+
+def listed_urls(
+    url_lists: Sequence[Path] = (),
+    sitemaps: Sequence[str] = (),
+    *,
+    include: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[list[str], list[Skipped]]:
+    """Page URLs from URL-list files and sitemaps, in order, each once, filtered by
+    `include`; and the sub-sitemaps that could not be read (their pages are missing)."""
+    urls: list[str] = []
+    unreadable: list[Skipped] = []
+    for listing in url_lists:
+        try:
+            text = Path(listing).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError("URL list not found", path=listing) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read URL list: {exc}", path=listing) from None
+        urls += read_url_list(text, where=str(listing))
+    if sitemaps:
+        fetcher = web_fetcher(settings)
+        for sitemap in sitemaps:
+            if not is_url(sitemap):
+                raise InputError("a sitemap must be given as an http(s) URL", path=sitemap)
+            pages, problems = sitemap_urls(sitemap, fetcher)
+            urls += pages
+            unreadable += [Skipped(where, f"sitemap not read: {why}") for where, why in problems]
+    return matching(dict.fromkeys(urls), include), unreadable
+
+
+def read_listed_articles(
+    urls: Sequence[str], settings: Settings | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """Fetch and parse a site's listed pages a few at a time; keep what is an article.
+
+    A page is skipped when it cannot be fetched or read, or has no reference list (a
+    home or tag page, say): the listing is the site's, not the editor's choice.
+    """
+    settings = settings or Settings.from_env()
+    fetcher = web_fetcher(settings)
+
+    def read(url: str) -> Article | Skipped:
+        try:
+            article = read_web_article(url, fetcher)
+        except InputError as exc:
+            return Skipped(url, exc.message)
+        if not article.references:
+            return Skipped(url, "no reference list (not an article that cites sources)")
+        return article
+
+    with ThreadPoolExecutor(max_workers=max(1, settings.web_concurrency)) as pool:
+        outcomes = list(pool.map(read, urls))
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    skipped = [o for o in outcomes if isinstance(o, Skipped)]
+    return articles, skipped

@@ -1,7 +1,7 @@
 """The audit pipeline: the one path that both the CLI and the Prefect flows call.
 
 Stages (each a plain function so a flow can wrap it in a task):
-  load_articles   -> parse article files
+  load_articles   -> parse article files (load_site: plus a site's listed pages)
   load_claims     -> read and validate claims.csv (proposals for articles it lacks)
   resolve_sources -> registry look-ups (or snapshots when offline), written to sources/
   audit_articles  -> field checks and claim judgments (pure)
@@ -11,6 +11,7 @@ Stages (each a plain function so a flow can wrap it in a task):
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -36,6 +37,7 @@ from citeaudit.sources import (
 from citeaudit.verify import check_reference
 
 if TYPE_CHECKING:
+    from citeaudit.inputs import Skipped
     from citeaudit.resolution import SourceChange
     from citeaudit.site_index import SiteIndex
 
@@ -96,17 +98,78 @@ class RunResult:
     # What the registries say differently since the previous run (online runs only):
     # new retractions, DOIs that stopped resolving, changed matches (resolution.py).
     source_changes: list[SourceChange] = field(default_factory=list)
+    # Listed pages (URL lists, sitemaps) not audited, with the reason for each.
+    skipped: list[Skipped] = field(default_factory=list)
 
     @property
     def exit_code(self) -> int:
         return 1 if self.failures else 0
 
 
-def load_articles(paths: list[Path]) -> list[Article]:
+def load_articles(paths: Sequence[Path | str]) -> list[Article]:
+    """Articles named by the user: files, folders of them, or URLs; each must be readable."""
     from citeaudit.inputs import expand_article_paths, read_any_article
 
+    locations = expand_article_paths(paths)
+    fetcher = None
+    if any(isinstance(p, str) for p in locations):  # URLs: one fetcher, one connection pool
+        from citeaudit.inputs import web_fetcher
+
+        fetcher = web_fetcher()
     # Folders become the articles inside them; HTML pages are read for their main text.
-    articles = [read_any_article(p) for p in expand_article_paths(paths)]
+    articles = [read_any_article(p, fetcher) for p in locations]
+    for article in articles:
+        if not article.references:
+            raise InputError(
+                "no references found: expected a heading such as 'References', 'Sources' or "
+                "'Bibliography' followed by the reference list, one reference per line",
+                path=article.path,
+            )
+    _check_unique_names(articles)
+    return articles
+
+
+def load_site(
+    paths: Sequence[Path | str],
+    *,
+    url_lists: Sequence[Path | str] = (),
+    sitemaps: Sequence[str] = (),
+    include: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[list[Article], list[Skipped]]:
+    """The named articles (each must be readable) plus a site's listed pages: those in
+    URL-list files and sitemaps, matching `include`. A listed page that cannot be read
+    or cites nothing is skipped, and said so, as is a sitemap that cannot be read."""
+    from citeaudit.inputs import Skipped, listed_urls, read_listed_articles
+
+    articles = load_articles(paths) if paths else []
+    skipped: list[Skipped] = []
+    listed: list[str] = []
+    if url_lists or sitemaps:
+        listed, skipped = listed_urls(
+            [Path(p) for p in url_lists], sitemaps, include=include, settings=settings
+        )
+        named = {a.path for a in articles}
+        pages, unread = read_listed_articles([u for u in listed if u not in named], settings)
+        skipped += unread
+        taken = {a.name: a.path for a in articles}
+        for page in pages:
+            if page.name in taken:
+                skipped.append(Skipped(page.path, f"same report name as {taken[page.name]}"))
+                continue
+            taken[page.name] = page.path
+            articles.append(page)
+    if not articles:
+        first = f" (first: {skipped[0].location}: {skipped[0].reason})" if skipped else ""
+        raise InputError(
+            f"no articles to audit: none of the {len(listed)} listed page(s) is an article "
+            f"with references{first}"
+        )
+    return articles, skipped
+
+
+def _check_unique_names(articles: Sequence[Article]) -> None:
+    """Reports are named after articles, so two articles with one name would overwrite."""
     seen: dict[str, str] = {}
     for article in articles:
         if article.name in seen and seen[article.name] != article.path:
@@ -115,13 +178,6 @@ def load_articles(paths: list[Path]) -> list[Article]:
                 path=article.path,
             )
         seen[article.name] = article.path
-        if not article.references:
-            raise InputError(
-                "no references found: expected a heading such as 'References', 'Sources' or "
-                "'Bibliography' followed by the reference list, one reference per line",
-                path=article.path,
-            )
-    return articles
 
 
 def load_claims(options: RunOptions, articles: list[Article]) -> ClaimSet:
@@ -396,14 +452,26 @@ def run_summary_markdown(result: RunResult, options: RunOptions) -> str:
     )
 
 
-def run(paths: list[Path], options: RunOptions, settings: Settings | None = None) -> RunResult:
-    """The whole audit, as `citeaudit check` runs it."""
+def run(
+    paths: Sequence[Path | str],
+    options: RunOptions,
+    settings: Settings | None = None,
+    *,
+    url_lists: Sequence[Path | str] = (),
+    sitemaps: Sequence[str] = (),
+    include: str | None = None,
+) -> RunResult:
+    """The whole audit, as `citeaudit check` runs it; a site's pages may be listed in
+    URL-list files and sitemaps (see `load_site`)."""
     from citeaudit.resolution import resolve_all
 
-    articles = load_articles(paths)
+    articles, skipped = load_site(
+        paths, url_lists=url_lists, sitemaps=sitemaps, include=include, settings=settings
+    )
     claims = load_claims(options, articles)
     resolution = resolve_all(articles, options, settings, records=False, progress=options.progress)
     audits = audit_articles(articles, claims, resolution.snapshots, options)
     result = write_reports(audits, options)
     result.source_changes = resolution.changes
+    result.skipped = skipped
     return result

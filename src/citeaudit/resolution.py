@@ -28,7 +28,7 @@ import json
 import logging
 import sys
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -44,6 +44,7 @@ from citeaudit.models import Article, Reference
 from citeaudit.sources import load_snapshot, save_snapshot, snapshot_path, source_id
 
 if TYPE_CHECKING:
+    from citeaudit.inputs import Skipped
     from citeaudit.pipeline import RunOptions
 
 logger = logging.getLogger(__name__)
@@ -81,6 +82,7 @@ class Resolution:
     counts: dict[str, int] = field(default_factory=dict)  # sources, fresh, resolved, written...
     requests: dict[str, int] = field(default_factory=dict)  # HTTP attempts per registry
     states: Counter[str] = field(default_factory=Counter)  # "doi_status/match" (refresh_site)
+    skipped: list[Skipped] = field(default_factory=list)  # listed pages not read (refresh_site)
 
 
 def reference_fingerprint(ref: Reference) -> str:
@@ -124,23 +126,41 @@ def resolve_all(
 
 
 def refresh_site(
-    paths: list[Path],
+    paths: Sequence[Path | str],
     options: RunOptions,
     settings: Settings | None = None,
     *,
     articles_per_batch: int = 500,
     progress: bool | None = None,
+    url_lists: Sequence[Path | str] = (),
+    sitemaps: Sequence[str] = (),
+    include: str | None = None,
 ) -> Resolution:
     """`citeaudit refresh` over a whole archive, in constant memory: articles are read and
     their sources resolved a batch at a time, each source once, and nothing is kept but
-    counts, states and changes (`snapshots` stays empty; the files are in sources/)."""
+    counts, states and changes (`snapshots` stays empty; the files are in sources/).
+    A site's pages may be listed in URL-list files and sitemaps; a listed page that is
+    not an article with references is skipped (`Resolution.skipped`)."""
+    from citeaudit.inputs import expand_article_paths, listed_urls, read_listed_articles
     from citeaudit.pipeline import load_articles
 
-    files = _article_files(paths)
+    files = expand_article_paths(paths)
     tally = Resolution({})
+    listed: list[str] = []
+    if url_lists or sitemaps:
+        listed, tally.skipped = listed_urls(
+            [Path(p) for p in url_lists], sitemaps, include=include, settings=settings
+        )
     seen: set[str] = set()
-    for start in range(0, len(files), max(1, articles_per_batch)):
-        articles = load_articles(files[start : start + articles_per_batch])
+    step = max(1, articles_per_batch)
+    batches = [(files[i : i + step], False) for i in range(0, len(files), step)]
+    batches += [(list(listed[i : i + step]), True) for i in range(0, len(listed), step)]
+    for batch, is_listing in batches:
+        if is_listing:
+            articles, skipped = read_listed_articles(batch, settings)
+            tally.skipped += skipped
+        else:
+            articles = load_articles(batch)
         for sid, snapshot in iter_resolution(
             articles, options, settings, records=False, progress=progress, tally=tally, skip=seen
         ):
@@ -148,12 +168,6 @@ def refresh_site(
             tally.states[f"{snapshot.get('doi_status')}/{snapshot.get('match')}"] += 1
     tally.changes.sort(key=lambda c: c.source_id)
     return tally
-
-
-def _article_files(paths: list[Path]) -> list[Path]:
-    from citeaudit.inputs import expand_article_paths
-
-    return expand_article_paths(paths)
 
 
 def iter_resolution(
