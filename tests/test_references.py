@@ -199,3 +199,18 @@ def test_identifiers_in_every_spelling_are_found_and_normalised(text, doi, pmid,
     ref = parse_reference(text, line_number=1)
     assert (ref.doi, ref.pmid, ref.isbn) == (doi, pmid, isbn)
     assert "doi" not in (ref.title or "").lower() and "pubmed" not in (ref.container or "")
+
+
+def test_an_author_named_like_an_access_note_is_still_an_author():
+    """ "[cited 2021 Jan 5]" and "Accessed March 3, 2020" are dropped as access notes, but
+    a surname such as Cited or Viewed is not one (found by hypothesis)."""
+    ref = parse_reference("Cited, A. (1900). Aaa aaa. Journal of Studies, 12(3), 45-67.", 1)
+    assert (ref.year, ref.first_author_surname, ref.container) == (
+        1900,
+        "Cited",
+        "Journal of Studies",
+    )
+    noted = parse_reference(
+        "Smith, J. (2019). Back pain. Spine, 3(2), 1-9. Accessed March 3, 2020.", 1
+    )
+    assert (noted.year, noted.container, noted.volume) == (2019, "Spine", "3")

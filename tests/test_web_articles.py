@@ -127,12 +127,20 @@ def test_include_keeps_only_the_listed_urls_that_match(workspace: Path, site: Si
         encoding="utf-8",
     )
     result = citeaudit(
-        workspace, "check", "--urls", "urls.txt", "--include", "/articles/", "--offline"
+        workspace,
+        "check",
+        "--urls",
+        "urls.txt",
+        "--include",
+        "/articles/",
+        "--offline",
+        "--progress",
     )
     assert result.returncode == 0, result.stderr
     audited = sorted(p.stem for p in (workspace / "reports").glob("*.json") if p.stem != "index")
     assert audited == ["articles-trigger-points"]
     assert "/health/back-muscle-pain" not in site.hits  # filtered before fetching
+    assert "1/1" in result.stderr and "page" in result.stderr  # the fetch progress bar
 
 
 def test_a_bad_line_in_a_url_list_is_named_by_file_and_row(workspace: Path, site: Site):

@@ -26,6 +26,7 @@ from citeaudit.article import MAX_ARTICLE_BYTES, parse_article, read_article
 from citeaudit.config import Settings
 from citeaudit.errors import InputError
 from citeaudit.models import Article
+from citeaudit.progress import progress_bar
 from citeaudit.web import (
     HTML_TYPES,
     TEXT_TYPES,
@@ -187,7 +188,7 @@ def listed_urls(
 
 
 def read_listed_articles(
-    urls: Sequence[str], settings: Settings | None = None
+    urls: Sequence[str], settings: Settings | None = None, *, progress: bool | None = None
 ) -> tuple[list[Article], list[Skipped]]:
     """Fetch and parse a site's listed pages a few at a time; keep what is an article.
 
@@ -206,8 +207,13 @@ def read_listed_articles(
             return Skipped(url, "no reference list (not an article that cites sources)")
         return article
 
+    bar = progress_bar(len(urls), progress, unit="page")
+    outcomes: list[Article | Skipped] = []
     with ThreadPoolExecutor(max_workers=max(1, settings.web_concurrency)) as pool:
-        outcomes = list(pool.map(read, urls))
+        for outcome in pool.map(read, urls):  # in the listing's order
+            outcomes.append(outcome)
+            bar.update()
+    bar.close()
     articles = [o for o in outcomes if isinstance(o, Article)]
     skipped = [o for o in outcomes if isinstance(o, Skipped)]
     return articles, skipped

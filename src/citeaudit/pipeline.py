@@ -136,6 +136,7 @@ def load_site(
     sitemaps: Sequence[str] = (),
     include: str | None = None,
     settings: Settings | None = None,
+    progress: bool | None = None,
 ) -> tuple[list[Article], list[Skipped]]:
     """The named articles (each must be readable) plus a site's listed pages: those in
     URL-list files and sitemaps, matching `include`. A listed page that cannot be read
@@ -150,7 +151,9 @@ def load_site(
             [Path(p) for p in url_lists], sitemaps, include=include, settings=settings
         )
         named = {a.path for a in articles}
-        pages, unread = read_listed_articles([u for u in listed if u not in named], settings)
+        pages, unread = read_listed_articles(
+            [u for u in listed if u not in named], settings, progress=progress
+        )
         skipped += unread
         taken = {a.name: a.path for a in articles}
         for page in pages:
@@ -466,7 +469,12 @@ def run(
     from citeaudit.resolution import resolve_all
 
     articles, skipped = load_site(
-        paths, url_lists=url_lists, sitemaps=sitemaps, include=include, settings=settings
+        paths,
+        url_lists=url_lists,
+        sitemaps=sitemaps,
+        include=include,
+        settings=settings,
+        progress=options.progress,
     )
     claims = load_claims(options, articles)
     resolution = resolve_all(articles, options, settings, records=False, progress=options.progress)

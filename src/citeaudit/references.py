@@ -39,8 +39,15 @@ _PMID = re.compile(
 _PMCID = re.compile(r"\bPMCID:?\s*PMC\d+\b|\bPMC\d{4,}\b", re.IGNORECASE)
 _ISBN = re.compile(r"\bISBN(?:-1[03])?:?\s*((?:97[89][\s-]?)?(?:\d[\s-]?){9}[\dXx])(?![\d-])")
 _URL = re.compile(r"(?:https?://|www\.)[^\s<>\"]+", re.IGNORECASE)
+# "[cited 2020 Jan 5]", "Accessed March 3, 2020", "Retrieved from": access notes, not
+# metadata. Unbracketed, the word must be followed by a date or "from"/"at"/"on", so an
+# author named Cited or Viewed ("Cited, A. (1999) ...") is not taken for one.
 _ACCESSED = re.compile(
-    r"(?:\[?(?:cited|accessed|retrieved|viewed)\b[^\]]*\]?\.?|available (?:at|from):?)",
+    r"\[(?:cited|accessed|retrieved|viewed)\b[^\]]*\]\.?"
+    r"|\b(?:cited|accessed|retrieved|viewed)\s+"
+    r"(?=(?:on\s+)?(?:\d|(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s|from\b|at\b))"
+    r"[^\]]*\.?"
+    r"|available (?:at|from):?",
     re.IGNORECASE,
 )
 _EPUB = re.compile(r"\bEpub(?: ahead of print)?\b[^.]*\.?", re.IGNORECASE)

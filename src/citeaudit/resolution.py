@@ -26,7 +26,6 @@ import ctypes
 import functools
 import json
 import logging
-import sys
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -41,6 +40,7 @@ from citeaudit.config import Settings
 from citeaudit.doi import normalize_doi
 from citeaudit.files import remove_stale_temp_files
 from citeaudit.models import Article, Reference
+from citeaudit.progress import progress_bar
 from citeaudit.sources import load_snapshot, save_snapshot, snapshot_path, source_id
 
 if TYPE_CHECKING:
@@ -157,7 +157,7 @@ def refresh_site(
     batches += [(list(listed[i : i + step]), True) for i in range(0, len(listed), step)]
     for batch, is_listing in batches:
         if is_listing:
-            articles, skipped = read_listed_articles(batch, settings)
+            articles, skipped = read_listed_articles(batch, settings, progress=progress)
             tally.skipped += skipped
         else:
             articles = load_articles(batch)
@@ -252,7 +252,7 @@ def _iter_online(
     todo = [sid for sid in unique if sid not in fresh]
     fresh.clear()  # the stored views: not needed any more
     before = _attempts(bulk)
-    bar = _progress_bar(len(todo), progress)
+    bar = progress_bar(len(todo), progress)
     changes: list[SourceChange] = []
     confirmed: list[tuple[str, str, Path, dict[str, Any]]] = []
     unconfirmed: list[str] = []
@@ -434,24 +434,3 @@ def _attempts(bulk: Any) -> dict[str, int]:
         if throttle is not None:
             counts[throttle.limit.registry] = throttle.requests
     return counts
-
-
-class _NoBar:
-    def update(self, n: int = 1) -> None:
-        pass
-
-    def set_description(self, text: str) -> None:
-        pass
-
-    def close(self) -> None:
-        pass
-
-
-def _progress_bar(total: int, progress: bool | None) -> Any:
-    """tqdm on stderr when asked, or by default when stderr is a terminal and the run is long."""
-    show = progress if progress is not None else (sys.stderr.isatty() and total >= 50)
-    if not show or total == 0:
-        return _NoBar()
-    from tqdm import tqdm
-
-    return tqdm(total=total, unit="ref", file=sys.stderr, leave=False, dynamic_ncols=True)
