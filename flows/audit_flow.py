@@ -9,6 +9,12 @@ Granularity: one task per stage, and one task per *batch of articles* for the
 registry look-ups. Never one task per reference: a Prefect task run costs 16-100 ms
 of orchestration here, which would dwarf an offline audit of a six-reference article.
 
+No Prefect cache policy (every task has NO_CACHE): Prefect caches a task's result by
+a hash of its inputs, for one expiry. What may be reused here ages at different
+speeds (a work's metadata for weeks, its retraction status for at most a day), so the
+library's source cache (`citeaudit.cache`) decides per fact, and a Prefect cache
+would replay yesterday's retraction status from unchanged inputs.
+
 A run that finds broken citations is a successful run with findings: the flow
 returns them (and publishes them in the artifact) instead of raising, so a nightly
 re-check shows up as Completed with a non-zero ``failure_count``.

@@ -14,29 +14,16 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
+from cli_run import citeaudit
+
 ARTICLE = "articles/back-muscle-pain.md"
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def citeaudit(
-    cwd: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citeaudit.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def assert_refused(result: subprocess.CompletedProcess[str], *fragments: str) -> str:

@@ -3,29 +3,15 @@
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import jsonschema
 
 from citeaudit.report_json import report_schema
+from cli_run import citeaudit
 
 ARTICLE = "articles/back-muscle-pain.md"
-
-
-def citeaudit(
-    cwd: Path, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citeaudit.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **(env or {})},
-    )
 
 
 def test_offline_check_of_the_seed_writes_reports_that_match_the_schema(workspace):

@@ -14,10 +14,7 @@ Settings here use one retry, a 10 ms back-off and a 1 s timeout, so a "timeout" 
 from __future__ import annotations
 
 import json
-import os
 import socket
-import subprocess
-import sys
 import time
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -34,6 +31,7 @@ from citeaudit.registry import TransientError, classify_status, parse_retry_afte
 from citeaudit.resolve import Registries, resolve_reference
 from citeaudit.sources import snapshot_path
 from citeaudit.verify import check_reference
+from cli_run import citeaudit
 from fault_article import NOT_FOUND_DOI, write_fault_article
 from registry_server import CONSTRUCTED_RETRACTED_DOI, RegistryServer
 
@@ -364,17 +362,6 @@ def test_a_claim_whose_source_a_fault_hid_is_unverifiable_not_unsupported(
         assert verdict == clean[claim] or verdict == "unverifiable", claim
 
 
-def _cli(cwd: Path, env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "citeaudit.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env={**os.environ, **env},
-    )
-
-
 def _closed_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -394,7 +381,7 @@ def test_registries_down_for_the_whole_run_leave_every_reference_unverified_and_
         "CITEAUDIT_RETRIES": "1",
         "CITEAUDIT_BACKOFF": "0.01",
     }
-    result = _cli(tmp_path, env, "check", "article.md")
+    result = citeaudit(tmp_path, "check", "article.md", env=env)
     assert result.returncode == 0, result.stderr
     assert "article.md: 16 references (16 unverified)" in result.stdout
     report = json.loads((tmp_path / "reports" / "article.json").read_text(encoding="utf-8"))
@@ -403,7 +390,7 @@ def test_registries_down_for_the_whole_run_leave_every_reference_unverified_and_
         assert (ref["doi_status"], ref["match"]) == ("unverified", "unverified"), ref["key"]
         assert ref["problems"] and ref["problems"][0].startswith("not verified: ")
 
-    strict = _cli(tmp_path, env, "check", "article.md", "--fail-on-unverified")
+    strict = citeaudit(tmp_path, "check", "article.md", "--fail-on-unverified", env=env)
     assert strict.returncode == 1
     lines = strict.stderr.strip().splitlines()
     assert len(lines) == 16 and all(": unverified: [" in line for line in lines)

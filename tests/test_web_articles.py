@@ -9,15 +9,14 @@ from __future__ import annotations
 
 import gzip
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
+from subprocess import CompletedProcess
 
 import pytest
 
 from citeaudit.web import Fetcher, FetchError, article_name, refusal
+from cli_run import citeaudit as run_cli
 from web_site import Site
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,20 +47,15 @@ def site() -> Iterator[Site]:
     s.server.shutdown()
 
 
-def citeaudit(
-    cwd: Path, *args: str, allow_private: bool = True
-) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "CITEAUDIT_RETRIES": "1", "CITEAUDIT_BACKOFF": "0"}
-    env.pop("CITEAUDIT_ALLOW_PRIVATE_URLS", None)
-    if allow_private:
-        env["CITEAUDIT_ALLOW_PRIVATE_URLS"] = "1"
-    return subprocess.run(
-        [sys.executable, "-m", "citeaudit.cli", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
+def citeaudit(cwd: Path, *args: str, allow_private: bool = True) -> CompletedProcess[str]:
+    """The CLI with quick retries; the loopback site allowed unless said otherwise."""
+    return run_cli(
+        cwd,
+        *args,
+        env={"CITEAUDIT_RETRIES": "1", "CITEAUDIT_BACKOFF": "0"}
+        | ({"CITEAUDIT_ALLOW_PRIVATE_URLS": "1"} if allow_private else {}),
+        unset=() if allow_private else ("CITEAUDIT_ALLOW_PRIVATE_URLS",),
         timeout=120,
-        env=env,
     )
 
 

@@ -28,11 +28,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from urllib.parse import unquote, urljoin, urlsplit
 
-import requests
-
 from citeaudit.errors import InputError
 
 if TYPE_CHECKING:
+    import requests
     from usp.web_client.abstract_client import AbstractWebClientResponse
 
 MAX_REDIRECTS = 5
@@ -124,6 +123,8 @@ class Fetcher:
         self.backoff = backoff
         self.allow_private = allow_private
         self._resolve = resolve
+        import requests  # here, not at the top: reading a Markdown file needs no HTTP stack
+
         self._session = requests.Session()
         self._session.headers["User-Agent"] = USER_AGENT
         self._session.trust_env = False  # no proxy or netrc credentials from the environment
@@ -141,6 +142,8 @@ class Fetcher:
         return attempt(url, max_bytes)
 
     def _get_once(self, url: str, max_bytes: int) -> Page:
+        import requests
+
         here = url
         for _ in range(MAX_REDIRECTS + 1):
             reason = refusal(here, allow_private=self.allow_private, resolve=self._resolve)
@@ -164,6 +167,8 @@ class Fetcher:
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def _page(self, url: str, here: str, response: requests.Response, max_bytes: int) -> Page:
+        import requests
+
         status = response.status_code
         if status == 429 or status >= 500:
             raise FetchError(f"HTTP {status}", transient=True)
