@@ -129,3 +129,16 @@ def test_check_does_not_import_prefect(workspace):
         [sys.executable, "-c", probe], cwd=workspace, capture_output=True, text=True, timeout=120
     )
     assert result.stdout.strip().endswith("False")
+
+
+def test_unverified_references_are_never_reported_free_of_retraction(workspace):
+    """The seed's snapshots come from stored pages, not registry answers: its report may
+    not claim "no retraction notice" for any of them."""
+    result = citeaudit(workspace, "check", ARTICLE, "--offline")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((workspace / "reports" / "back-muscle-pain.json").read_text())
+    assert {r["doi_status"] for r in report["references"]} == {"unverified"}
+    assert report["summary"]["retraction"] == {"unknown": 6}
+    html = (workspace / "reports" / "back-muscle-pain.html").read_text(encoding="utf-8")
+    assert "Retraction status unknown" in html
+    assert "No retraction notice" not in html

@@ -247,3 +247,32 @@ def test_journal_version_is_preferred_over_its_preprint_through_openalex(setting
     )
     snapshot = resolve_reference(ref, Registries(settings))
     assert (snapshot["match"], snapshot["doi"]) == ("matched", "10.1016/j.xgen.2025.100814")
+
+
+def test_standing_is_unknown_until_a_record_of_the_cited_work_is_read(settings, registry):
+    """No snapshot, or registries that did not answer: nothing is known about a retraction,
+    and the report must not say "no retraction notice" for it."""
+    ref = _ref(PNAS)
+    assert check_reference(ref, None).retraction == "unknown"
+    registry.add_fault("/crossref/", status=503)
+    registry.add_fault("/openalex/", status=503)
+    registry.add_fault("/doi/", status=503)
+    faulted = resolve_reference(ref, Registries(settings))
+    assert faulted["match"] == "unverified"
+    assert check_reference(ref, faulted).retraction == "unknown"
+
+
+def test_a_registry_fault_is_no_change_of_standing_but_a_first_retraction_is():
+    from citeaudit.resolution import source_changes
+
+    ref = _ref(PNAS)
+    unread = {"doi_status": "unverified", "match": "unverified", "work": None}
+    read = {
+        "doi_status": "resolves",
+        "match": "matched",
+        "work": {"doi": "10.1073/pnas.1414271111", "title": "T", "is_retracted": True},
+    }
+    assert source_changes(ref, unread, unread) == []
+    (change,) = [c for c in source_changes(ref, unread, read) if c.kind == "standing"]
+    assert (change.before, change.after) == ("unknown", "retracted")
+    assert [c for c in source_changes(ref, read, unread) if c.kind == "standing"] == []

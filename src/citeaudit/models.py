@@ -11,7 +11,11 @@ from typing import Literal
 
 DoiStatus = Literal["resolves", "not_found", "invalid", "unverified"]
 MatchStatus = Literal["matched", "ambiguous", "not_found", "unverified"]
-Retraction = Literal["none", "retracted", "expression_of_concern", "corrected", "withdrawn"]
+# "unknown": no registry record of the cited work was read (not checked yet, a fault,
+# no match), so nothing can be said about its standing; never shown as "none".
+Retraction = Literal[
+    "none", "retracted", "expression_of_concern", "corrected", "withdrawn", "unknown"
+]
 Verdict = Literal["supported", "partially_supported", "unsupported", "contradicted", "unverifiable"]
 Severity = Literal["error", "warning", "info"]
 

@@ -95,6 +95,7 @@ _RETRACTION: dict[str, tuple[str, str, str]] = {
     "withdrawn": ("Withdrawn", "severe", "‼"),
     "expression_of_concern": ("Expression of concern", "bad", "!"),
     "corrected": ("Corrected", "info", "ℹ"),
+    "unknown": ("Retraction status unknown", "muted", "?"),
 }
 _SEVERITY: dict[str, tuple[str, str, str]] = {
     "error": ("Error", "bad", "✗"),
@@ -695,7 +696,7 @@ def _reference_view(
             label = key.replace("_", " ").capitalize()
             rows.append(Row(key, label, mismatch.cited, mismatch.registry, mismatch, badge))
 
-    retraction = str(ref.get("retraction") or "none")
+    retraction = str(ref.get("retraction") or "unknown")
     notices = [_notice_view(n, retraction) for n in ref.get("notices") or []]
     banner: NoticeView | None = None
     banner_tone = ""

@@ -365,7 +365,12 @@ def source_changes(
     sid = source_id(ref)
     old, new = check_reference(ref, before), check_reference(ref, after)
     changes = []
-    if old.retraction != new.retraction:
+    # "unknown" is no news (a registry did not answer this time), nor is unknown -> none.
+    if (
+        old.retraction != new.retraction
+        and new.retraction != "unknown"
+        and ((old.retraction, new.retraction) != ("unknown", "none"))
+    ):
         label = new.retraction.replace("_", " ")
         changes.append(
             SourceChange(

@@ -35,7 +35,7 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
             # A DOI's syntax needs no registry: malformed is malformed, offline too.
             doi_status="invalid" if malformed else "unverified",
             match="unverified",
-            retraction="none",
+            retraction="unknown",
             mismatches=_isbn_mismatches(ref),
             problems=[f"malformed DOI '{ref.doi}'"] * malformed
             + ["not checked yet: no snapshot in sources/ (run `citeaudit refresh`)"],
@@ -46,7 +46,7 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
         doi=snapshot.get("doi") or ref.doi,
         doi_status=snapshot.get("doi_status", "unverified"),
         match=snapshot.get("match", "unverified"),
-        retraction="none",
+        retraction="unknown",  # until a record of the cited work is read below
         provenance=_provenance_text(snapshot),
     )
     if work is not None and check.match == "matched":
@@ -60,6 +60,11 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
         if work.is_retracted and not any(n["type"] == "retraction" for n in notices):
             notices.append({"type": "retraction", "doi": None, "date": None, "source": "openalex"})
         check.notices = notices
+        # "none" only on a registry's word: a snapshot built from stored pages (the seed's)
+        # or a record whose registries all failed says nothing about retraction.
+        answers = snapshot.get("answers") or {}
+        if any((answers.get(r) or {}).get("status") == "found" for r in ("crossref", "openalex")):
+            check.retraction = "none"
         for standing in _STANDING:
             if any(n["type"] == standing for n in notices):
                 check.retraction = _STANDING_NAME[standing]  # type: ignore[assignment]
