@@ -9,7 +9,7 @@ import pytest
 from citeaudit.article import parse_article, read_article
 from citeaudit.citations import find_markers, link_markers
 from citeaudit.extract import propose_claims
-from citeaudit.models import Reference
+from citeaudit.models import CitationProblem, Reference
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 
@@ -148,4 +148,6 @@ def test_unlinked_markers_are_listed_on_the_article_with_their_line():
         "Pain is common [9].\n\nReferences:\nHong, C. Z. (1994). Title here. Journal, 1(2), 3-4.\n"
     )
     article = parse_article(text, name="x", path="x.md")
-    assert article.citation_problems == ["line 1: [9]: no reference numbered 9 (the list has 1)"]
+    assert article.citation_problems == [
+        CitationProblem(1, "[9]", "[9]: no reference numbered 9 (the list has 1)")
+    ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import jsonschema
 
@@ -12,6 +13,7 @@ from citeaudit.report_json import report_schema
 from cli_run import citeaudit
 
 ARTICLE = "articles/back-muscle-pain.md"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_offline_check_of_the_seed_writes_reports_that_match_the_schema(workspace):
@@ -142,3 +144,36 @@ def test_unverified_references_are_never_reported_free_of_retraction(workspace):
     html = (workspace / "reports" / "back-muscle-pain.html").read_text(encoding="utf-8")
     assert "Retraction status unknown" in html
     assert "No retraction notice" not in html
+
+
+def test_a_citation_marker_that_names_no_reference_is_reported_everywhere(workspace):
+    """ "[9]" in an article with six references: the reader cannot find the source. The
+    report lists it, the fix list shows it, JUnit has a case for it, and it fails the run
+    at --fail-on mismatch (not at the default level: no reference itself is broken)."""
+    cited = (ROOT / "articles" / "back-muscle-pain-cited.md").read_text(encoding="utf-8")
+    first = cited.index("[1]")
+    (workspace / "articles" / "dangling.md").write_text(
+        cited[:first] + "[9]" + cited[first + 3 :], encoding="utf-8"
+    )
+    line = cited[:first].count("\n") + 1
+
+    lenient = citeaudit(workspace, "check", "articles/dangling.md", "--offline")
+    assert lenient.returncode == 0, lenient.stderr
+    report = json.loads((workspace / "reports" / "dangling.json").read_text())
+    jsonschema.validate(report, report_schema())
+    assert report["citations"] == [
+        {"line": line, "marker": "[9]", "message": "[9]: no reference numbered 9 (the list has 6)"}
+    ]
+    html = (workspace / "reports" / "dangling.html").read_text(encoding="utf-8")
+    assert "Citation points nowhere" in html and f"Line {line}, citation [9]" in html
+    junit = (workspace / "reports" / "junit.xml").read_text(encoding="utf-8")
+    assert f'name="citation [9] on line {line}"' in junit
+
+    strict = citeaudit(
+        workspace, "check", "articles/dangling.md", "--offline", "--fail-on", "mismatch"
+    )
+    assert strict.returncode == 1
+    assert (
+        f"articles/dangling.md:{line}: mismatch: citation [9]: no reference numbered 9"
+        in strict.stderr
+    )

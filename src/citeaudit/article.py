@@ -14,7 +14,7 @@ from pathlib import Path
 
 from citeaudit.citations import leading_markers, link_markers
 from citeaudit.errors import InputError
-from citeaudit.models import Article, Reference, Sentence
+from citeaudit.models import Article, CitationProblem, Reference, Sentence
 from citeaudit.references import looks_like_reference, parse_reference, reference_keys
 from citeaudit.sentences import split_sentences
 
@@ -72,7 +72,7 @@ def parse_article(text: str, name: str, path: str) -> Article:
     ref_start = _find_references_heading(lines)
     body_lines = lines if ref_start is None else lines[:ref_start]
     references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
-    problems: list[str] = []
+    problems: list[CitationProblem] = []
     sentences = _body_sentences(body_lines, references, problems)
     return Article(
         name=name,
@@ -118,7 +118,7 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _body_sentences(
-    lines: list[str], references: list[Reference], problems: list[str]
+    lines: list[str], references: list[Reference], problems: list[CitationProblem]
 ) -> list[Sentence]:
     """Sentences with their inline citation markers resolved to reference keys and
     taken out of the text (a claim reads "...pain", not "...pain [3]")."""
@@ -132,13 +132,13 @@ def _body_sentences(
             lead = leading_markers(sentence)
             if lead and sentences and sentences[-1].paragraph == index:
                 carried = link_markers(sentence[:lead], references)
-                problems.extend(f"line {line}: {why}" for _, why in carried.unlinked)
+                problems.extend(CitationProblem(line, m.text, why) for m, why in carried.unlinked)
                 previous = sentences[-1]
                 refs = tuple(dict.fromkeys([*previous.refs, *carried.keys]))
                 sentences[-1] = Sentence(previous.text, previous.line, previous.paragraph, refs)
                 sentence = sentence[lead:].strip()
             linked = link_markers(sentence, references)
-            problems.extend(f"line {line}: {why}" for _, why in linked.unlinked)
+            problems.extend(CitationProblem(line, m.text, why) for m, why in linked.unlinked)
             if linked.text:
                 sentences.append(Sentence(linked.text, line, index, tuple(linked.keys)))
     return sentences

@@ -20,7 +20,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from citeaudit.gate import FAIL_LEVELS, claim_findings, keyed_reference_findings
+from citeaudit.gate import (
+    FAIL_LEVELS,
+    citation_findings,
+    claim_findings,
+    keyed_reference_findings,
+)
 
 # Most serious first: what an editor should fix before anything else.
 CATEGORY_ORDER: tuple[str, ...] = (
@@ -108,7 +113,7 @@ def fail_categories(fail_on: str, fail_on_unverified: bool = False) -> frozenset
 
 def report_findings(report: Mapping[str, Any]) -> list[Finding]:
     """All findings of one JSON report, most serious first."""
-    found = [*_reference_findings(report), *_claim_findings(report)]
+    found = [*_reference_findings(report), *_citation_findings(report), *_claim_findings(report)]
     return sorted(found, key=Finding.sort_key)
 
 
@@ -146,6 +151,18 @@ def _reference_findings(report: Mapping[str, Any]) -> list[Finding]:
                         + (f" ({explanation})" if explanation else ""),
                     )
                 )
+    return out
+
+
+def _citation_findings(report: Mapping[str, Any]) -> list[Finding]:
+    """Markers in the text that name no reference (the gate decides their category)."""
+    out: list[Finding] = []
+    for problem in report.get("citations") or []:
+        marker, line = str(problem["marker"]), int(problem["line"])
+        for category, message in citation_findings(problem):
+            out.append(
+                Finding(f"citation:{line}:{marker}", "citation", marker, line, category, message)
+            )
     return out
 
 

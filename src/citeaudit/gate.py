@@ -68,6 +68,13 @@ def keyed_reference_findings(ref: dict[str, Any]) -> list[tuple[str, str, str]]:
     return out
 
 
+def citation_findings(problem: dict[str, Any]) -> list[tuple[str, str]]:
+    """An inline marker naming no reference (or several): the reader cannot find the
+    source and the claim is judged without it. The article's citing is wrong, as a
+    wrong year would be, so it fails at the `mismatch` level."""
+    return [("mismatch", f"citation {problem['message']}")]
+
+
 def claim_findings(claim: dict[str, Any]) -> list[tuple[str, str]]:
     if claim["verdict"] in ("unsupported", "contradicted"):
         return [
@@ -87,6 +94,10 @@ def failures(report: dict[str, Any], fail_on: str, fail_on_unverified: bool = Fa
         for category, message in reference_findings(ref):
             if category in categories:
                 lines.append(f"{path}:{ref['cited']['line']}: {category}: {message}")
+    for problem in report.get("citations") or []:
+        for category, message in citation_findings(problem):
+            if category in categories:
+                lines.append(f"{path}:{problem['line']}: {category}: {message}")
     for claim in report["claims"]:
         for category, message in claim_findings(claim):
             if category in categories:

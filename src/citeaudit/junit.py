@@ -91,6 +91,19 @@ def _suite(
                 detail=_reference_detail(ref),
             )
         )
+    for problem in report.get("citations") or []:
+        marker, line = str(problem["marker"]), int(problem["line"])
+        cases.append(
+            _case(
+                f"{name}.citations",
+                f"citation {marker} on line {line}",
+                [f for f in by_subject.get(("citation", marker), []) if f.line == line],
+                path,
+                fail_on,
+                fail_on_unverified,
+                detail=str(problem["message"]),
+            )
+        )
     for claim in report["claims"]:
         claim_id = str(claim["id"])
         cases.append(

@@ -80,6 +80,15 @@ class Reference:
         return self.authors[0].split(",")[0].strip()
 
 
+@dataclass(frozen=True)
+class CitationProblem:
+    """An inline citation marker that could not be linked to one reference."""
+
+    line: int
+    marker: str  # as written: "[7]", "(Hong, 1995)"
+    message: str  # why: "[7]: no reference numbered 7 (the list has 6)"
+
+
 @dataclass
 class Article:
     """An article split into body sentences and its reference list."""
@@ -88,9 +97,9 @@ class Article:
     path: str
     sentences: list[Sentence]
     references: list[Reference]
-    # Inline markers that name no reference (or several): "line 12: [7]: no reference
-    # numbered 7 (the list has 6)". The sentence is then judged without that source.
-    citation_problems: list[str] = field(default_factory=list)
+    # Inline markers that name no reference (or several), e.g. "[7]" on line 12 when the
+    # list has 6. The sentence is then judged without that source.
+    citation_problems: list[CitationProblem] = field(default_factory=list)
 
 
 @dataclass

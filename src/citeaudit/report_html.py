@@ -919,7 +919,11 @@ def _capitalize(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fixes(claims: Sequence[ClaimView], refs: Sequence[ReferenceView]) -> list[FixItem]:
+def _fixes(
+    claims: Sequence[ClaimView],
+    refs: Sequence[ReferenceView],
+    citations: Sequence[Mapping[str, Any]] = (),
+) -> list[FixItem]:
     """The triage list: every problem, most serious first, each linking to its card.
 
     Order: retracted sources; DOIs or references that lead nowhere; claims the sources do
@@ -951,6 +955,23 @@ def _fixes(claims: Sequence[ClaimView], refs: Sequence[ReferenceView]) -> list[F
             (
                 (rank, 0, 0, ref.line),
                 FixItem(badge, f"Reference {ref.key}", ref.anchor, _short(what), why),
+            )
+        )
+    # An inline marker naming no reference, as wrong as a wrong detail; it links to the
+    # claim on its line when there is one (that claim was judged without the source).
+    claim_on_line = {c.line: c.anchor for c in reversed(claims)}
+    for problem in citations:
+        line = int(problem.get("line") or 0)
+        items.append(
+            (
+                (3, 0, 0, line),
+                FixItem(
+                    Badge("Citation points nowhere", "bad", "✗", "citation", "error"),
+                    f"Line {line}, citation {problem.get('marker')}",
+                    claim_on_line.get(line, "claims"),
+                    str(problem.get("marker") or ""),
+                    str(problem.get("message") or ""),
+                ),
             )
         )
     ranks = {"contradicted": 2, "unsupported": 2, "partially_supported": 4, "unverifiable": 6}
@@ -1080,7 +1101,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         validation_passed=sum(v.success for v in validation),
         validation_failed=sum(not v.success for v in validation),
         chart=_chart(verdicts),
-        fixes=_fixes(claims, references),
+        fixes=_fixes(claims, references, list(report.get("citations") or [])),
         claims=claims,
         references=references,
         validation=validation,

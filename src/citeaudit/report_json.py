@@ -122,6 +122,8 @@ def build_report(
         },
         "references": references,
         "claims": claims,
+        # inline markers that point at no reference (or at several): citation errors
+        "citations": [asdict(p) for p in article.citation_problems],
         "validation": validation,
     }
 

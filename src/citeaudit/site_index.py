@@ -331,9 +331,12 @@ def _problem_view(problem: Mapping[str, Any], report_href: str | None) -> Proble
     tone, icon = _TONES.get(category, ("muted", "?"))
     subject = str(problem.get("subject"))
     key = str(problem.get("key"))
-    prefix = "ref" if subject == "reference" else "claim"
-    where = (
-        f"{'Reference' if subject == 'reference' else 'Claim'} {key}, line {problem.get('line')}"
+    where = f"{subject.capitalize()} {key}, line {problem.get('line')}"
+    # A citation marker has no card of its own: it is listed in the report's fix list.
+    fragment = (
+        "fixes-h"
+        if subject == "citation"
+        else anchor_id("ref" if subject == "reference" else "claim", key)
     )
     return ProblemView(
         badge_text=CATEGORY_TITLES.get(category, category),
@@ -342,6 +345,6 @@ def _problem_view(problem: Mapping[str, Any], report_href: str | None) -> Proble
         category=category,
         message=str(problem.get("message") or ""),
         where=where,
-        href=f"{report_href}#{anchor_id(prefix, key)}" if report_href else None,
+        href=f"{report_href}#{fragment}" if report_href else None,
         fails=bool(problem.get("fails")),
     )
