@@ -177,3 +177,22 @@ def test_a_citation_marker_that_names_no_reference_is_reported_everywhere(worksp
         f"articles/dangling.md:{line}: mismatch: citation [9]: no reference numbered 9"
         in strict.stderr
     )
+
+
+def test_judge_option_lists_every_judge_and_overrides_the_environment(workspace):
+    from citeaudit.cli import _parser
+    from citeaudit.judges import JUDGES
+
+    check = _parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
+    (judge,) = [a for a in check._actions if a.dest == "judge"]
+    assert tuple(judge.choices) == JUDGES
+    by_rules = citeaudit(
+        workspace, "check", ARTICLE, "--offline", "--judge", "rules", env={"CITEAUDIT_JUDGE": "llm"}
+    )
+    assert by_rules.returncode == 0, by_rules.stderr
+    report = json.loads((workspace / "reports" / "back-muscle-pain.json").read_text())
+    by_default = citeaudit(workspace, "check", ARTICLE, "--offline", "--out", "default")
+    default = json.loads((workspace / "default" / "back-muscle-pain.json").read_text())
+    rules = [c["verdict"] for c in report["claims"]]
+    assert rules != [c["verdict"] for c in default["claims"]]  # the option changed the judge
+    assert by_default.returncode == 0

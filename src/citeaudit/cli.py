@@ -111,6 +111,11 @@ def _parser() -> argparse.ArgumentParser:
         "when that is set)",
     )
     check.add_argument(
+        "--judge",
+        choices=["rules", "learned", "learned-minilm", "llm"],  # judges.JUDGES (a test checks)
+        help="who decides claim support (default: $CITEAUDIT_JUDGE, else learned)",
+    )
+    check.add_argument(
         "--no-index",
         action="store_true",
         help="do not update OUT/index.html and OUT/index.json (the site index and its "
@@ -184,6 +189,7 @@ def _check(args: argparse.Namespace) -> int:
         markdown=args.markdown,
         site_index=not args.no_index,
         progress=args.progress,
+        **({"judge": args.judge} if args.judge else {}),
     )
     result = run(args.articles, options, **_site(args))
     _print_skipped(result.skipped)
