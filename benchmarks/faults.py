@@ -21,7 +21,8 @@ were, or make them `unverified` (claims: `unverifiable`); anything else is a wro
 verdict: a DOI status or match changed to another definite value, a standing that
 appeared, a verified reference that lost its standing or gained a mismatch, a claim
 verdict changed to anything but unverifiable. (An unverified reference reports no
-standing it could not establish: with every registry down, a retraction is unknown.)
+standing it could not establish: with every registry down its retraction status is
+`unknown`, never "none".)
 A crash is an exception out of the pipeline or a reference missing from the report.
 
 Usage: ``uv run python benchmarks/faults.py [--json] [--only 503,timeout]``.
@@ -133,7 +134,8 @@ def _reference_verdict(clean: dict[str, Any], seen: dict[str, Any]) -> str:
     wrong = (
         (seen["doi_status"] != clean["doi_status"] and seen["doi_status"] != "unverified")
         or (seen["match"] != clean["match"] and seen["match"] != "unverified")
-        or (seen["retraction"] not in (clean["retraction"], "none"))
+        # under a fault a standing may become unknown, never "none" or another value
+        or (seen["retraction"] not in (clean["retraction"], "unknown"))
         or (
             not unverified
             and (

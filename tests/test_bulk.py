@@ -236,6 +236,36 @@ def test_a_doi_that_stops_resolving_is_reported_as_a_change(
     assert "stopped resolving" in next(c.message for c in result.changes if c.kind == "doi_status")
 
 
+def test_answers_cached_from_one_set_of_registries_are_not_served_for_another(
+    registry: RegistryServer, settings: Settings, tmp_path: Path
+):
+    """A mirror or a test server is not the public API: pointed elsewhere with the same
+    cache file, a run asks the registries it is pointed at, and the old answers still
+    serve a run pointed back (they were kept apart, not overwritten)."""
+    cache = str(tmp_path / "cache.sqlite")
+    articles = load_articles([write_fault_article(registry, tmp_path / "many.md")])
+    options = RunOptions(sources_dir=tmp_path / "s")
+    here = replace(settings, cache_path=cache)
+    start = len(registry.requests)
+    resolve_all(articles, options, here)
+    asked_first = len(registry.requests) - start
+    with RegistryServer() as other:
+        there = replace(
+            settings,
+            crossref_url=other.crossref_url,
+            openalex_url=other.openalex_url,
+            doi_url=other.doi_url,
+            cache_path=cache,
+        )
+        result = resolve_all(articles, options, there)
+        assert result.counts["fresh"] == 0
+        assert other.requests, "the registries pointed at were asked"
+    before = len(registry.requests)
+    back = resolve_all(articles, options, here)
+    assert back.counts["fresh"] == 0  # the sources were last confirmed against the others
+    assert len(registry.requests) - before < asked_first / 2  # its own answers, still cached
+
+
 def test_the_run_result_carries_the_changes_since_the_previous_run(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):

@@ -276,3 +276,14 @@ def test_a_registry_fault_is_no_change_of_standing_but_a_first_retraction_is():
     (change,) = [c for c in source_changes(ref, unread, read) if c.kind == "standing"]
     assert (change.before, change.after) == ("unknown", "retracted")
     assert [c for c in source_changes(ref, read, unread) if c.kind == "standing"] == []
+
+
+def test_with_crossref_down_a_correction_is_not_hidden_behind_no_notice(settings, registry):
+    """OpenAlex knows retractions only; Crossref carries corrections and expressions of
+    concern. With Crossref failing, the PNAS paper's correction cannot be seen, so its
+    standing is unknown, not "none" (the fault matrix found this)."""
+    ref = _ref(PNAS)
+    registry.add_fault("/crossref/", status=503)
+    snapshot = resolve_reference(ref, Registries(settings))
+    assert snapshot["answers"]["openalex"]["status"] == "found"
+    assert check_reference(ref, snapshot).retraction == "unknown"

@@ -42,13 +42,13 @@ import orjson
 
 logger = logging.getLogger(__name__)
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3  # 3: answers kept apart per set of registry base URLs
 MEMO_TTL = 30 * 86400.0  # a remembered check unused this long is dropped
 Freshness = Literal["fresh", "standing", "stale"]
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS answers (
-    registry TEXT NOT NULL,      -- crossref | openalex | doi.org | crossref_search | openalex_search
+    registry TEXT NOT NULL,      -- crossref | openalex | doi.org | ..._search, "@" the registry scope
     key TEXT NOT NULL,           -- lower-case DOI, or the search's query
     status TEXT NOT NULL,        -- found | not_found (faults are never stored)
     url TEXT NOT NULL,
@@ -112,8 +112,12 @@ class SourceCache:
         metadata_ttl: float = 30 * 86400.0,
         standing_ttl: float = 86400.0,
         clock: Any = time.time,
+        scope: str = "",
     ):
         self.path = Path(path)
+        # Answers are kept apart per set of registry base URLs (`registry_scope`): what a
+        # mirror or a test server said is not what the public API says.
+        self.scope = scope
         self.metadata_ttl = metadata_ttl
         self.standing_ttl = min(standing_ttl, metadata_ttl)
         self.clock = clock
@@ -182,11 +186,14 @@ class SourceCache:
                 rows = self._db.execute(
                     "SELECT registry, key, status, url, fetched_at, standing_at, record "
                     f"FROM answers WHERE registry=? AND key IN ({marks})",
-                    [registry, *chunk],
+                    [self._scoped(registry), *chunk],
                 ).fetchall()
                 for row in rows:
-                    found[row[1]] = CachedAnswer(*row[:6], record=_unpack(row[6]))
+                    found[row[1]] = CachedAnswer(registry, *row[1:6], record=_unpack(row[6]))
         return found
+
+    def _scoped(self, registry: str) -> str:
+        return f"{registry}@{self.scope}" if self.scope else registry
 
     def answer(self, registry: str, key: str) -> CachedAnswer | None:
         return self.answers(registry, [key]).get(key)
@@ -194,7 +201,15 @@ class SourceCache:
     def put_answers(self, answers: Iterable[CachedAnswer]) -> None:
         """Store answers in one transaction (found and not_found only)."""
         rows = [
-            (a.registry, a.key, a.status, a.url, a.fetched_at, a.standing_at, _pack(a.record))
+            (
+                self._scoped(a.registry),
+                a.key,
+                a.status,
+                a.url,
+                a.fetched_at,
+                a.standing_at,
+                _pack(a.record),
+            )
             for a in answers
             if a.status in ("found", "not_found")
         ]
@@ -343,11 +358,18 @@ def _unpack(blob: bytes | None) -> Any:
     return orjson.loads(zlib.decompress(blob))
 
 
-def open_cache(path: str | None, metadata_ttl: float, standing_ttl: float) -> SourceCache | None:
+def open_cache(
+    path: str | None, metadata_ttl: float, standing_ttl: float, scope: str = ""
+) -> SourceCache | None:
     """The cache at `path`, or None when caching is off (path None)."""
     if not path:
         return None
-    return SourceCache(path, metadata_ttl=metadata_ttl, standing_ttl=standing_ttl)
+    return SourceCache(path, metadata_ttl=metadata_ttl, standing_ttl=standing_ttl, scope=scope)
+
+
+def registry_scope(*base_urls: str | None) -> str:
+    """A short name for the registries asked, so their answers are cached apart."""
+    return fingerprint(*(url or "" for url in base_urls))[:16]
 
 
 def chunks(items: list[Any], size: int) -> Iterator[list[Any]]:

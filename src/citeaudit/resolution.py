@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from citeaudit.cache import SourceCache, chunks, fingerprint, open_cache
+from citeaudit.cache import SourceCache, chunks, fingerprint, open_cache, registry_scope
 from citeaudit.config import Settings
 from citeaudit.doi import normalize_doi
 from citeaudit.files import remove_stale_temp_files
@@ -206,7 +206,10 @@ def iter_resolution(
 
     settings = settings or Settings.from_env()
     remove_stale_temp_files(options.sources_dir)
-    cache = open_cache(settings.cache_path, settings.metadata_ttl, settings.standing_ttl)
+    scope = registry_scope(
+        settings.crossref_url, settings.openalex_url, settings.doi_url, settings.europepmc_url
+    )
+    cache = open_cache(settings.cache_path, settings.metadata_ttl, settings.standing_ttl, scope)
     try:
         bulk = BulkRegistries(Registries(settings), settings, cache)
         yield from _iter_online(
@@ -233,7 +236,9 @@ def _iter_online(
     tally: Resolution,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     paths = {sid: snapshot_path(options.sources_dir, ref) for sid, ref in unique.items()}
-    prints = {sid: reference_fingerprint(ref) for sid, ref in unique.items()}
+    # Checked against other registries (a mirror, a test server), a source is not fresh.
+    scope = cache.scope if cache else ""
+    prints = {sid: fingerprint(reference_fingerprint(ref), scope) for sid, ref in unique.items()}
     fresh = cache.fresh_sources({sid: (prints[sid], paths[sid]) for sid in unique}) if cache else {}
     counts = tally.counts
     for name in ("fresh", "resolved", "written", "unchanged", "kept"):

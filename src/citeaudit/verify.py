@@ -60,10 +60,12 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
         if work.is_retracted and not any(n["type"] == "retraction" for n in notices):
             notices.append({"type": "retraction", "doi": None, "date": None, "source": "openalex"})
         check.notices = notices
-        # "none" only on a registry's word: a snapshot built from stored pages (the seed's)
-        # or a record whose registries all failed says nothing about retraction.
-        answers = snapshot.get("answers") or {}
-        if any((answers.get(r) or {}).get("status") == "found" for r in ("crossref", "openalex")):
+        # "none" only on Crossref's word: it carries every kind of notice (`updated-by`:
+        # retractions, expressions of concern, corrections; Retraction Watch's data too),
+        # OpenAlex only `is_retracted`. A snapshot built from stored pages (the seed's) or
+        # a run in which Crossref failed says nothing about them.
+        crossref = (snapshot.get("answers") or {}).get("crossref") or {}
+        if crossref.get("status") in ("found", "not_found"):
             check.retraction = "none"
         for standing in _STANDING:
             if any(n["type"] == standing for n in notices):
