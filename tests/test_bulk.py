@@ -9,6 +9,7 @@ import copy
 import json
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from citeaudit.cache import SourceCache
 from citeaudit.config import Settings
@@ -212,6 +213,17 @@ def test_stale_standing_is_rechecked_alone_and_a_new_retraction_is_reported(
     assert stored["answers"]["crossref"]["cache"]["served_from"] == "citeaudit cache"
 
 
+def _pointed_at(settings: Settings, server: RegistryServer, **changes: Any) -> Settings:
+    """The same settings, asking another registry server."""
+    return replace(
+        settings,
+        crossref_url=server.crossref_url,
+        openalex_url=server.openalex_url,
+        doi_url=server.doi_url,
+        **changes,
+    )
+
+
 def test_a_doi_that_stops_resolving_is_reported_as_a_change(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):
@@ -222,14 +234,7 @@ def test_a_doi_that_stops_resolving_is_reported_as_a_change(
     articles = load_articles([_article(tmp_path / "a.md", [line])])
     resolve_all(articles, options, replace(settings, cache_path=cache, standing_ttl=0.0))
     with RegistryServer(load_fixtures=False) as empty:  # the same world without the DOI
-        elsewhere = replace(
-            settings,
-            crossref_url=empty.crossref_url,
-            openalex_url=empty.openalex_url,
-            doi_url=empty.doi_url,
-            cache_path=cache,
-            standing_ttl=0.0,
-        )
+        elsewhere = _pointed_at(settings, empty, cache_path=cache, standing_ttl=0.0)
         result = resolve_all(articles, options, elsewhere)
     kinds = {c.kind: (c.before, c.after) for c in result.changes}
     assert kinds["doi_status"] == ("resolves", "not_found")
@@ -250,13 +255,7 @@ def test_answers_cached_from_one_set_of_registries_are_not_served_for_another(
     resolve_all(articles, options, here)
     asked_first = len(registry.requests) - start
     with RegistryServer() as other:
-        there = replace(
-            settings,
-            crossref_url=other.crossref_url,
-            openalex_url=other.openalex_url,
-            doi_url=other.doi_url,
-            cache_path=cache,
-        )
+        there = _pointed_at(settings, other, cache_path=cache)
         result = resolve_all(articles, options, there)
         assert result.counts["fresh"] == 0
         assert other.requests, "the registries pointed at were asked"

@@ -8,10 +8,8 @@ Europe PMC's search route with the constructed answers in tests/fixtures/europep
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import replace
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -25,6 +23,7 @@ from citeaudit.models import Work
 from citeaudit.references import parse_reference
 from citeaudit.registry import NotFound, TransientError
 from citeaudit.resolve import Registries, resolve_reference
+from local_http import Answer, LocalServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "europepmc"
 HONG_DOI = "10.1097/00002060-199407000-00006"
@@ -37,39 +36,25 @@ class EuropePMCServer:
     def __init__(self) -> None:
         self.queries: list[str] = []
         self.status = 200
-        server = self
+        self.server = LocalServer(self._respond)
+        self.url = f"{self.server.base}/rest"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                parts = urlsplit(self.path)
-                query = parse_qs(parts.query).get("query", [""])[0]
-                server.queries.append(query)
-                if server.status != 200:
-                    body, status = b"Service Unavailable", server.status
-                elif parts.path == "/rest/search" and query in (
-                    "EXT_ID:8043247 AND SRC:MED",
-                    f'DOI:"{HONG_DOI}"',
-                ):
-                    body, status = (FIXTURES / "search_ext_id_8043247.json").read_bytes(), 200
-                else:
-                    body, status = (FIXTURES / "search_no_hit.json").read_bytes(), 200
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json;charset=UTF-8")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/rest"
-        self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
-        self.thread.start()
+    def _respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        parts = urlsplit(path)
+        query = parse_qs(parts.query).get("query", [""])[0]
+        self.queries.append(query)
+        answer = {"Content-Type": "application/json;charset=UTF-8"}
+        if self.status != 200:
+            return self.status, answer, b"Service Unavailable"
+        if parts.path == "/rest/search" and query in (
+            "EXT_ID:8043247 AND SRC:MED",
+            f'DOI:"{HONG_DOI}"',
+        ):
+            return 200, answer, (FIXTURES / "search_ext_id_8043247.json").read_bytes()
+        return 200, answer, (FIXTURES / "search_no_hit.json").read_bytes()
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture

@@ -283,7 +283,7 @@ def test_flow_audits_a_sitemap_and_names_the_pages_it_skipped(
         )
         state = audit_site(sitemaps=[sitemap], out_dir="reports-site", return_state=True)
     finally:
-        web.server.shutdown()
+        web.close()
 
     assert state.is_completed(), state.message
     summary = state.result()

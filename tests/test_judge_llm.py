@@ -8,9 +8,7 @@ with whatever a test queues, and records the requests it got.
 from __future__ import annotations
 
 import json
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 import pytest
@@ -19,6 +17,7 @@ from citeaudit.errors import InputError
 from citeaudit.evidence import source_text
 from citeaudit.judge import judge_claim
 from citeaudit.judge_llm import LLMJudge, LLMSettings, parse_answer
+from local_http import Answer, LocalServer
 
 HONG = source_text(
     "hong1994",
@@ -37,47 +36,32 @@ class ChatServer:
         self.replies: list[tuple[int, str]] = []
         self.requests: list[dict[str, Any]] = []
         self.headers: list[dict[str, str]] = []
-        server = self
+        self.server = LocalServer(self._respond)
+        self.url = f"{self.server.base}/v1"
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                length = int(self.headers.get("Content-Length") or 0)
-                server.requests.append(json.loads(self.rfile.read(length)))
-                server.headers.append(dict(self.headers))
-                status, content = server.replies.pop(0) if server.replies else (500, "")
-                body = json.dumps(
-                    {
-                        "id": "chatcmpl-1",
-                        "object": "chat.completion",
-                        "choices": [
-                            {
-                                "index": 0,
-                                "message": {"role": "assistant", "content": content},
-                                "finish_reason": "stop",
-                            }
-                        ],
-                    }
-                ).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/v1"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+    def _respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        self.requests.append(json.loads(body))
+        self.headers.append(dict(headers))
+        status, content = self.replies.pop(0) if self.replies else (500, "")
+        completion = {
+            "id": "chatcmpl-1",
+            "object": "chat.completion",
+            "choices": [
+                {
+                    "index": 0,
+                    "message": {"role": "assistant", "content": content},
+                    "finish_reason": "stop",
+                }
+            ],
+        }
+        return status, {"Content-Type": "application/json"}, json.dumps(completion).encode()
 
     def answer(self, label: str, reason: str, sentences: list[int], status: int = 200) -> None:
         content = json.dumps({"label": label, "reason": reason, "sentences": sentences})
         self.replies.append((status, f"Here is my answer:\n```json\n{content}\n```"))
 
     def close(self) -> None:
-        self.httpd.shutdown()
-        self.httpd.server_close()
+        self.server.close()
 
 
 @pytest.fixture

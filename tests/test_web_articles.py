@@ -44,7 +44,7 @@ def site() -> Iterator[Site]:
     s.page("/articles/trigger-points.html", TRIGGER_PAGE)
     s.page("/", HOME_PAGE)
     yield s
-    s.server.shutdown()
+    s.close()
 
 
 def citeaudit(cwd: Path, *args: str, allow_private: bool = True) -> CompletedProcess[str]:

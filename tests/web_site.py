@@ -7,8 +7,9 @@ answer 503 a few times first, as a busy server does.
 
 from __future__ import annotations
 
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Mapping
+
+from local_http import Answer, LocalServer
 
 
 class Site:
@@ -18,30 +19,17 @@ class Site:
         self.routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
         self.hits: dict[str, int] = {}
         self.fail_first: dict[str, int] = {}  # path -> how many 503s before the page
-        site = self
+        self.server = LocalServer(self._respond)
+        self.base = self.server.base
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                site.hits[self.path] = site.hits.get(self.path, 0) + 1
-                if site.fail_first.get(self.path, 0) >= site.hits[self.path]:
-                    status, headers, body = 503, {"Content-Type": "text/plain"}, b"busy"
-                else:
-                    status, headers, body = site.routes.get(
-                        self.path, (404, {"Content-Type": "text/plain"}, b"not found")
-                    )
-                self.send_response(status)
-                for name, value in headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
+    def _respond(self, method: str, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
+        self.hits[path] = self.hits.get(path, 0) + 1
+        if self.fail_first.get(path, 0) >= self.hits[path]:
+            return 503, {"Content-Type": "text/plain"}, b"busy"
+        return self.routes.get(path, (404, {"Content-Type": "text/plain"}, b"not found"))
 
-            def log_message(self, *args: object) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def close(self) -> None:
+        self.server.close()
 
     def page(self, path: str, body: bytes, content_type: str = "text/html; charset=utf-8") -> str:
         self.routes[path] = (200, {"Content-Type": content_type}, body)
