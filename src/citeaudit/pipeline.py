@@ -106,7 +106,7 @@ class RunResult:
         return 1 if self.failures else 0
 
 
-def load_articles(paths: Sequence[Path | str]) -> list[Article]:
+def load_articles(paths: Sequence[Path | str], settings: Settings | None = None) -> list[Article]:
     """Articles named by the user: files, folders of them, or URLs; each must be readable."""
     from citeaudit.inputs import expand_article_paths, read_any_article
 
@@ -115,7 +115,7 @@ def load_articles(paths: Sequence[Path | str]) -> list[Article]:
     if any(isinstance(p, str) for p in locations):  # URLs: one fetcher, one connection pool
         from citeaudit.inputs import web_fetcher
 
-        fetcher = web_fetcher()
+        fetcher = web_fetcher(settings)
     # Folders become the articles inside them; HTML pages are read for their main text.
     articles = [read_any_article(p, fetcher) for p in locations]
     for article in articles:
@@ -143,7 +143,7 @@ def load_site(
     or cites nothing is skipped, and said so, as is a sitemap that cannot be read."""
     from citeaudit.inputs import Skipped, listed_urls, read_listed_articles
 
-    articles = load_articles(paths) if paths else []
+    articles = load_articles(paths, settings) if paths else []
     skipped: list[Skipped] = []
     listed: list[str] = []
     if url_lists or sitemaps:

@@ -160,7 +160,7 @@ def refresh_site(
             articles, skipped = read_listed_articles(batch, settings, progress=progress)
             tally.skipped += skipped
         else:
-            articles = load_articles(batch)
+            articles = load_articles(batch, settings)
         for sid, snapshot in iter_resolution(
             articles, options, settings, records=False, progress=progress, tally=tally, skip=seen
         ):
