@@ -21,7 +21,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from citeaudit.sentences import split_sentences
+from citeaudit.reading.sentences import split_sentences
 
 LABELS: tuple[str, ...] = ("SUPPORT", "REFUTE", "NEI")
 

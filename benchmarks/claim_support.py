@@ -24,9 +24,9 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from citeaudit.evidence import SourceText
-from citeaudit.judge import judge_claim
-from citeaudit.judges import JUDGES, get_judge
+from citeaudit.judging.choice import JUDGES, get_judge
+from citeaudit.judging.claim import judge_claim
+from citeaudit.judging.evidence import SourceText
 from claim_eval import LABELS, VERDICT_TO_LABEL, load_citation_integrity, load_healthver, scores
 
 

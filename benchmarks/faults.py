@@ -50,7 +50,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from citeaudit.config import Settings  # noqa: E402
-from citeaudit.pipeline import RunOptions, run  # noqa: E402
+from citeaudit.pipeline.options import RunOptions  # noqa: E402
+from citeaudit.pipeline.stages import run  # noqa: E402
 from fault_article import write_fault_article  # noqa: E402
 from registry_server import RegistryServer  # noqa: E402
 

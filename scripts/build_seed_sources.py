@@ -12,11 +12,11 @@ import re
 from dataclasses import asdict
 from pathlib import Path
 
-from citeaudit.article import read_article
 from citeaudit.doi import find_doi
 from citeaudit.models import Work
-from citeaudit.registry import now_iso
-from citeaudit.sources import SNAPSHOT_SCHEMA, save_snapshot, source_id
+from citeaudit.reading.article import read_article
+from citeaudit.registries.answers import now_iso
+from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, save_snapshot, source_id
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "data" / "seed-references"

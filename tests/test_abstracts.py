@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from citeaudit.abstracts import markup_to_text
-from citeaudit.normalize import crossref_work
+from citeaudit.registries.abstracts import markup_to_text
+from citeaudit.registries.works import crossref_work
 
 
 def test_jats_tags_go_and_headings_with_them_but_the_text_stays_whole():

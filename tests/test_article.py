@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.article import read_article
 from citeaudit.errors import InputError
+from citeaudit.reading.article import read_article
 
 SEED = Path(__file__).resolve().parent.parent / "articles" / "back-muscle-pain.md"
 

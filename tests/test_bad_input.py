@@ -343,7 +343,7 @@ def test_every_csv_citeaudit_writes_neutralises_formula_cells(workspace: Path):
                 seen_triggers += cell.startswith("'") and cell.lstrip("'")[:1] in "=+-@"
     assert seen_triggers >= 5, "the article name and four claim texts were neutralised"
 
-    from citeaudit.claims_csv import read_claims
+    from citeaudit.claims.csv_file import read_claims
 
     texts = {c.text for c in read_claims(workspace / "claims.csv") if c.article == name}
     assert any(t.startswith("=HYPERLINK(") for t in texts), "read back exactly as written"

@@ -11,18 +11,20 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from citeaudit.cache import SourceCache
 from citeaudit.config import Settings
-from citeaudit.pipeline import RunOptions, load_articles, resolve_sources, run
-from citeaudit.resolution import _without_when, audit_view, refresh_site, resolve_all
-from citeaudit.resolve import Registries, resolve_reference
-from citeaudit.sources import snapshot_path, source_id
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.resolution import _without_when, audit_view, refresh_site, resolve_all
+from citeaudit.pipeline.stages import resolve_sources, run
+from citeaudit.reading.inputs import load_articles
+from citeaudit.registries.cache import SourceCache
+from citeaudit.verification.lookup import Registries, resolve_reference
+from citeaudit.verification.snapshots import snapshot_path, source_id
 from fault_article import DOI_WORKS, apa_reference, write_fault_article
 from registry_server import CONSTRUCTED_RETRACTED_DOI, RegistryServer
 
 RETRACTION = {
     "updated": {"date-parts": [[2024, 5, 2]], "date-time": "2024-05-02T00:00:00Z"},
-    "DOI": "10.5555/citeaudit.bulk.notice",
+    "DOI": "10.5555/citeaudit.registries.bulk.notice",
     "type": "retraction",
     "source": "publisher",
     "label": "Retraction",
@@ -189,7 +191,7 @@ def test_an_edited_reference_is_resolved_again_even_when_its_source_is_fresh(
 def test_stale_standing_is_rechecked_alone_and_a_new_retraction_is_reported(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):
-    doi = "10.5555/citeaudit.bulk.standing"
+    doi = "10.5555/citeaudit.registries.bulk.standing"
     line = _constructed_work(registry, doi, "Standing checks of cached metadata in bulk")
     # standing_ttl 0: every standing is due again; the metadata stays fresh for 30 days.
     cached = replace(settings, cache_path=str(tmp_path / "cache.sqlite"), standing_ttl=0.0)
@@ -227,7 +229,7 @@ def _pointed_at(settings: Settings, server: RegistryServer, **changes: Any) -> S
 def test_a_doi_that_stops_resolving_is_reported_as_a_change(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):
-    doi = "10.5555/citeaudit.bulk.gone"
+    doi = "10.5555/citeaudit.registries.bulk.gone"
     line = _constructed_work(registry, doi, "A deposit that is later withdrawn from the registry")
     options = RunOptions(sources_dir=tmp_path / "s")
     cache = str(tmp_path / "cache.sqlite")
@@ -268,7 +270,7 @@ def test_answers_cached_from_one_set_of_registries_are_not_served_for_another(
 def test_the_run_result_carries_the_changes_since_the_previous_run(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):
-    doi = "10.5555/citeaudit.bulk.runchange"
+    doi = "10.5555/citeaudit.registries.bulk.runchange"
     line = _constructed_work(registry, doi, "Run results that carry registry changes")
     article = _article(tmp_path / "a.md", [line])
     options = RunOptions(

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 import xmlschema
 
-from citeaudit.annotations import annotation_lines, command, escape_data, escape_property
-from citeaudit.findings import report_findings
-from citeaudit.gate import FAIL_LEVELS, failures
-from citeaudit.junit import junit_xml
-from citeaudit.summary_md import md_escape, summary_markdown
+from citeaudit.reporting.annotations import annotation_lines, command, escape_data, escape_property
+from citeaudit.reporting.findings import report_findings
+from citeaudit.reporting.gate import FAIL_LEVELS, failures
+from citeaudit.reporting.junit import junit_xml
+from citeaudit.reporting.markdown_summary import md_escape, summary_markdown
 from test_cli import ARTICLE, citeaudit
 from test_report_html import load_sample
 

@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.article import parse_article, read_article
-from citeaudit.citations import find_markers, link_markers
-from citeaudit.extract import propose_claims
+from citeaudit.claims.proposals import propose_claims
 from citeaudit.models import CitationProblem, Reference
+from citeaudit.reading.article import parse_article, read_article
+from citeaudit.reading.markers import find_markers, link_markers
 
 ARTICLES = Path(__file__).resolve().parent.parent / "articles"
 

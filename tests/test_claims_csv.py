@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from citeaudit.claims_csv import (
+from citeaudit.claims.csv_file import (
     COLUMNS,
     MergeStats,
     claim_id_for,

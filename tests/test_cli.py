@@ -9,7 +9,7 @@ from pathlib import Path
 
 import jsonschema
 
-from citeaudit.report_json import report_schema
+from citeaudit.reporting.json_report import report_schema
 from cli_run import citeaudit
 
 ARTICLE = "articles/back-muscle-pain.md"
@@ -181,7 +181,7 @@ def test_a_citation_marker_that_names_no_reference_is_reported_everywhere(worksp
 
 def test_judge_option_lists_every_judge_and_overrides_the_environment(workspace):
     from citeaudit.cli import _parser
-    from citeaudit.judges import JUDGES
+    from citeaudit.judging.choice import JUDGES
 
     check = _parser()._subparsers._group_actions[0].choices["check"]  # type: ignore[union-attr]
     (judge,) = [a for a in check._actions if a.dest == "judge"]

@@ -9,13 +9,9 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from citeaudit.pipeline import (
-    RunOptions,
-    audit_articles,
-    load_articles,
-    load_claims,
-    resolve_sources,
-)
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import audit_articles, load_claims, resolve_sources
+from citeaudit.reading.inputs import load_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -22,8 +22,10 @@ from pathlib import Path
 import pytest
 
 from citeaudit.config import Settings
-from citeaudit.pipeline import RunOptions, load_articles, resolve_sources
-from citeaudit.sources import SNAPSHOT_SCHEMA
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import resolve_sources
+from citeaudit.reading.inputs import load_articles
+from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA
 from fault_article import write_fault_article
 from registry_server import RegistryServer
 
@@ -102,9 +104,9 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from citeaudit.claims_csv import write_claims
+    from citeaudit.claims.csv_file import write_claims
     from citeaudit.models import Claim, Reference
-    from citeaudit.sources import save_snapshot
+    from citeaudit.verification.snapshots import save_snapshot
 
     folder = Path(sys.argv[1])
     ref = Reference(key="k", raw="Smith, J. (2001). Title.", line=1, doi="10.1234/abc")
@@ -127,7 +129,7 @@ WRITER = textwrap.dedent(
 
 
 def test_files_killed_mid_write_are_the_old_version_or_the_new_one(tmp_path: Path):
-    from citeaudit.claims_csv import read_claims
+    from citeaudit.claims.csv_file import read_claims
 
     rng = random.Random(7)
     for attempt in range(8):
@@ -180,7 +182,7 @@ def test_temporary_files_a_killed_run_left_are_swept_but_a_writer_in_flight_is_n
 
 
 def test_extract_never_overwrites_a_save_an_editor_made_while_it_ran(tmp_path: Path):
-    from citeaudit.claims_csv import (
+    from citeaudit.claims.csv_file import (
         file_state,
         read_claims,
         write_claims,

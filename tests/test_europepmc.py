@@ -16,13 +16,18 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from citeaudit.config import DEFAULT_EUROPEPMC_URL, Settings
-from citeaudit.europepmc import EuropePMCClient, add_europepmc_abstract, parse_hit, query_for
-from citeaudit.evidence import source_text
-from citeaudit.judge import judge_claim
+from citeaudit.judging.claim import judge_claim
+from citeaudit.judging.evidence import source_text
 from citeaudit.models import Work
-from citeaudit.references import parse_reference
-from citeaudit.registry import NotFound, TransientError
-from citeaudit.resolve import Registries, resolve_reference
+from citeaudit.reading.references import parse_reference
+from citeaudit.registries.answers import NotFound, TransientError
+from citeaudit.registries.europepmc import (
+    EuropePMCClient,
+    add_europepmc_abstract,
+    parse_hit,
+    query_for,
+)
+from citeaudit.verification.lookup import Registries, resolve_reference
 from local_http import Answer, LocalServer
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "europepmc"

@@ -25,12 +25,14 @@ import pytest
 
 from citeaudit.config import Settings
 from citeaudit.models import Reference
-from citeaudit.pipeline import RunOptions, load_articles, resolve_sources, run
-from citeaudit.references import parse_reference
-from citeaudit.registry import TransientError, classify_status, parse_retry_after
-from citeaudit.resolve import Registries, resolve_reference
-from citeaudit.sources import snapshot_path
-from citeaudit.verify import check_reference
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import resolve_sources, run
+from citeaudit.reading.inputs import load_articles
+from citeaudit.reading.references import parse_reference
+from citeaudit.registries.answers import TransientError, classify_status, parse_retry_after
+from citeaudit.verification.lookup import Registries, resolve_reference
+from citeaudit.verification.reference_check import check_reference
+from citeaudit.verification.snapshots import snapshot_path
 from cli_run import citeaudit
 from fault_article import NOT_FOUND_DOI, write_fault_article
 from registry_server import CONSTRUCTED_RETRACTED_DOI, RegistryServer

@@ -1,7 +1,7 @@
 """The Prefect flow really runs (ephemeral server) and agrees with the library's `run()`.
 
 Why these tests: the flow must stay a thin wrapper, so the check is that it gives
-exactly what `citeaudit.pipeline.run` gives for the same inputs, plus the two
+exactly what `citeaudit.pipeline.stages.run` gives for the same inputs, plus the two
 things only the flow adds: the Markdown artifact and the nightly deployment.
 """
 
@@ -28,10 +28,12 @@ from prefect.client.schemas.filters import (
 )
 from prefect.exceptions import ParameterTypeError
 
-from citeaudit import pipeline
-from citeaudit.gate import FAIL_LEVELS
-from citeaudit.pipeline import ArticleAudit, RunOptions, RunResult
-from citeaudit.run_summary import summarize
+from citeaudit.pipeline import stages
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.run_summary import summarize
+from citeaudit.pipeline.stages import ArticleAudit, RunResult
+from citeaudit.reading import inputs
+from citeaudit.reporting.gate import FAIL_LEVELS
 from test_inputs import PAGE  # an HTML article page the library reads
 from web_site import Site
 
@@ -80,7 +82,7 @@ def without_dirs(summary: dict[str, Any]) -> dict[str, Any]:
 @pytest.mark.parametrize("fail_on", ["broken", "unsupported"])
 def test_flow_matches_library_run_and_publishes_artifact(site: Path, fail_on: FailOn) -> None:
     """`unsupported` makes the seed fail (it has unsupported claims): findings, not a crash."""
-    expected = pipeline.run(
+    expected = stages.run(
         [Path(ARTICLE)],
         RunOptions(
             claims_csv=Path("claims.csv"),
@@ -136,7 +138,7 @@ def test_failures_are_findings_and_artifact_is_scrubbed(
     site: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A failing audit completes, reports its failures, and leaks no e-mail or key."""
-    real_write = pipeline.write_reports
+    real_write = stages.write_reports
 
     def write_with_failures(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
         result = real_write(audits, options)
@@ -146,7 +148,7 @@ def test_failures_are_findings_and_artifact_is_scrubbed(
         ]
         return result
 
-    monkeypatch.setattr(pipeline, "write_reports", write_with_failures)
+    monkeypatch.setattr(stages, "write_reports", write_with_failures)
 
     state = audit_site(articles=[ARTICLE], out_dir="reports", return_state=True)
 
@@ -183,7 +185,7 @@ def test_online_batches_against_local_registry_leak_no_secrets(
     shutil.copy2(site / ARTICLE, site / second)
     articles = [ARTICLE, second]
 
-    expected = pipeline.run(
+    expected = stages.run(
         [Path(p) for p in articles], RunOptions(out_dir=Path("reports-cli"), offline=False)
     )
     state = audit_site(
@@ -219,7 +221,7 @@ def test_flow_audits_a_folder_with_markdown_and_html_articles_as_run_does(site: 
     shutil.move(site / ARTICLE, site / "site" / "health" / f"{SEED}.md")
     (site / "site" / "trigger-points.html").write_text(PAGE, encoding="utf-8")
 
-    expected = pipeline.run(["site"], RunOptions(offline=True, out_dir=Path("reports-cli")))
+    expected = stages.run(["site"], RunOptions(offline=True, out_dir=Path("reports-cli")))
     state = audit_site(articles=["site"], out_dir="reports-flow", return_state=True)
 
     assert state.is_completed(), state.message
@@ -257,7 +259,7 @@ def test_article_items_reach_the_library_unchanged(monkeypatch: pytest.MonkeyPat
     """A URL must stay a string for the library to fetch it (`Path` would fold its `//`)."""
     seen: list[Any] = []
     monkeypatch.setattr(
-        pipeline, "load_site", lambda items, **listing: seen.append((items, listing)) or ([], [])
+        inputs, "load_site", lambda items, **listing: seen.append((items, listing)) or ([], [])
     )
     items = ["https://example.org/health/back-pain/", "site", ARTICLE]
     load_articles_task.fn(items, [], [], None)  # the task's function alone: no Prefect run
@@ -394,7 +396,7 @@ def test_site_flow_fans_out_on_a_local_dask_cluster(site: Path) -> None:
     summary = audit_site.with_options(task_runner=runner)(
         articles=articles, offline=True, out_dir="dask-reports", batch_size=1
     )
-    expected = pipeline.run(
+    expected = stages.run(
         [Path(a) for a in articles], RunOptions(offline=True, out_dir=Path("lib-reports"))
     )
     assert without_dirs(summary) == without_dirs(summarize(expected))

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.cache import SourceCache
 from citeaudit.errors import InputError
-from citeaudit.memo import CLAIMS_KIND, SOURCES_KIND, validate_sources
-from citeaudit.pipeline import RunOptions, load_articles, load_claims
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import load_claims
+from citeaudit.quality.memo import CLAIMS_KIND, SOURCES_KIND, validate_sources
+from citeaudit.reading.inputs import load_articles
+from citeaudit.registries.cache import SourceCache
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "articles" / "back-muscle-pain.md"

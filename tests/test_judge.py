@@ -6,15 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.evidence import SourceText, source_text
-from citeaudit.judge import aspects, judge_claim, numbers_in
-from citeaudit.pipeline import (
-    RunOptions,
-    audit_articles,
-    load_articles,
-    load_claims,
-    resolve_sources,
-)
+from citeaudit.judging.claim import judge_claim
+from citeaudit.judging.evidence import SourceText, source_text
+from citeaudit.judging.rules import aspects, numbers_in
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import audit_articles, load_claims, resolve_sources
+from citeaudit.reading.inputs import load_articles
 
 ROOT = Path(__file__).resolve().parent.parent
 

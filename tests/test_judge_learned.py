@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from citeaudit.errors import InputError
-from citeaudit.evidence import SourceText, evidence_for, matched_words, source_text
-from citeaudit.features import LIGHT_FEATURES, pair_features
-from citeaudit.judge import judge_claim
-from citeaudit.judge_learned import CLASSES, JudgeModel, LearnedJudge, load_model
-from citeaudit.judges import JUDGES, get_judge, judge_from_env
+from citeaudit.judging.choice import JUDGES, get_judge, judge_from_env
+from citeaudit.judging.claim import judge_claim
+from citeaudit.judging.evidence import SourceText, evidence_for, matched_words, source_text
+from citeaudit.judging.features import LIGHT_FEATURES, pair_features
+from citeaudit.judging.learned import CLASSES, JudgeModel, LearnedJudge, load_model
 
 ROOT = Path(__file__).resolve().parent.parent
 CI = ROOT / "benchmarks" / "data" / "claim-eval" / "citation-integrity"

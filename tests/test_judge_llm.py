@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from citeaudit.errors import InputError
-from citeaudit.evidence import source_text
-from citeaudit.judge import judge_claim
-from citeaudit.judge_llm import LLMJudge, LLMSettings, parse_answer
+from citeaudit.judging.claim import judge_claim
+from citeaudit.judging.evidence import source_text
+from citeaudit.judging.llm import LLMJudge, LLMSettings, parse_answer
 from local_http import Answer, LocalServer
 
 HONG = source_text(

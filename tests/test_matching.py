@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from citeaudit.matching import (
+from citeaudit.models import Reference, Work
+from citeaudit.verification.matching import (
     abbreviation_matches,
     accept_candidate,
     compare_fields,
@@ -10,7 +11,6 @@ from citeaudit.matching import (
     journal_matches,
     pick_candidate,
 )
-from citeaudit.models import Reference, Work
 
 
 def _ref(**fields) -> Reference:

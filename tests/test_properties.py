@@ -18,12 +18,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from citeaudit.article import parse_article
-from citeaudit.claims_csv import COLUMNS, read_claims, write_claims
+from citeaudit.claims.csv_file import COLUMNS, read_claims, write_claims
 from citeaudit.doi import find_doi, is_valid_doi, normalize_doi
 from citeaudit.errors import InputError
 from citeaudit.models import CLAIM_KINDS, Claim, Reference
-from citeaudit.references import looks_like_reference, parse_reference, reference_keys
+from citeaudit.reading.article import parse_article
+from citeaudit.reading.references import looks_like_reference, parse_reference, reference_keys
 
 TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=400)
 # Text that looks like reference lists: the characters references are made of, so the

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.article import read_article
-from citeaudit.references import parse_reference
+from citeaudit.reading.article import read_article
+from citeaudit.reading.references import parse_reference
 
 SEED = Path(__file__).resolve().parent.parent / "articles" / "back-muscle-pain.md"
 

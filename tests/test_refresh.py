@@ -6,8 +6,10 @@ import json
 from pathlib import Path
 
 from citeaudit.config import Settings
-from citeaudit.pipeline import RunOptions, load_articles, resolve_sources
-from citeaudit.sources import snapshot_path
+from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.stages import resolve_sources
+from citeaudit.reading.inputs import load_articles
+from citeaudit.verification.snapshots import snapshot_path
 
 ARTICLE = """Collagen cross-linking matters for engineered tissue [1].
 

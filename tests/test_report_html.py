@@ -21,7 +21,7 @@ import jsonschema
 import pytest
 from markupsafe import Markup
 
-from citeaudit.report_html import (
+from citeaudit.reporting.html_report import (
     content_words,
     doi_url,
     highlight_shared_words,

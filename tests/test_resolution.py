@@ -4,9 +4,9 @@ registry server, which answers with recorded Crossref/OpenAlex responses."""
 from __future__ import annotations
 
 from citeaudit.models import Reference
-from citeaudit.references import parse_reference
-from citeaudit.resolve import Registries, resolve_reference
-from citeaudit.verify import check_reference
+from citeaudit.reading.references import parse_reference
+from citeaudit.verification.lookup import Registries, resolve_reference
+from citeaudit.verification.reference_check import check_reference
 
 
 def _ref(text: str) -> Reference:
@@ -263,7 +263,7 @@ def test_standing_is_unknown_until_a_record_of_the_cited_work_is_read(settings, 
 
 
 def test_a_registry_fault_is_no_change_of_standing_but_a_first_retraction_is():
-    from citeaudit.resolution import source_changes
+    from citeaudit.pipeline.resolution import source_changes
 
     ref = _ref(PNAS)
     unread = {"doi_status": "unverified", "match": "unverified", "work": None}

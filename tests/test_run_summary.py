@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from citeaudit.models import Article
-from citeaudit.pipeline import ArticleAudit, RunResult
-from citeaudit.run_summary import artifact_markdown, render_markdown, scrub, summarize
-from citeaudit.site_index import ArticleChanges, SiteIndex
+from citeaudit.pipeline.run_summary import artifact_markdown, render_markdown, scrub, summarize
+from citeaudit.pipeline.stages import ArticleAudit, RunResult
+from citeaudit.reporting.site_index import ArticleChanges, SiteIndex
 
 
 def audit(name: str, path: str, summary: dict[str, Any]) -> ArticleAudit:

@@ -312,7 +312,7 @@ def test_a_registry_redirect_to_another_host_is_not_followed(registry: RegistryS
     from dataclasses import replace
 
     from citeaudit.config import Settings
-    from citeaudit.resolve import Registries
+    from citeaudit.verification.lookup import Registries
 
     trap = ThreadingHTTPServer(("127.0.0.1", 0), _Trap)
     threading.Thread(target=trap.serve_forever, daemon=True).start()

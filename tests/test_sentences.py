@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from citeaudit.sentences import split_sentences
+from citeaudit.reading.sentences import split_sentences
 
 
 @pytest.mark.parametrize(

@@ -123,7 +123,7 @@ def _child(calls: int, first: int) -> None:
 
     import httpx2
 
-    from citeaudit.crossref import CrossrefClient
+    from citeaudit.registries.crossref import CrossrefClient
 
     # A breaker that never opens: every request is made, 429 or not.
     settings = replace(Settings.from_env(), breaker_threshold=10_000)

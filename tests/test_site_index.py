@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 from typing import Any
 
-from citeaudit.report_html import render_html
-from citeaudit.site_index import STATE_SCHEMA, update_site_index
+from citeaudit.reporting.html_report import render_html
+from citeaudit.reporting.site_index import STATE_SCHEMA, update_site_index
 from test_ci_outputs import every_problem
 from test_cli import ARTICLE, citeaudit
 from test_report_html import SCRIPT_PAYLOAD, Page

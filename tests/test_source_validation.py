@@ -16,9 +16,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from citeaudit.report_html import render_html
-from citeaudit.report_json import report_schema
-from citeaudit.validation import EARLIEST_YEAR, sources_validation, validate_sources
+from citeaudit.quality.expectations import EARLIEST_YEAR, sources_validation, validate_sources
+from citeaudit.reporting.html_report import render_html
+from citeaudit.reporting.json_report import report_schema
 from test_cli import ARTICLE, citeaudit
 from test_report_html import Page
 

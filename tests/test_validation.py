@@ -7,9 +7,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from citeaudit.claims_csv import claim_id_for, read_claims, write_claims
+from citeaudit.claims.csv_file import claim_id_for, read_claims, write_claims
 from citeaudit.models import Claim
-from citeaudit.validation import ValidationResult, claims_problem_lines, validate_claims
+from citeaudit.quality.expectations import ValidationResult, claims_problem_lines, validate_claims
 
 ARTICLE = "back-muscle-pain"
 KNOWN_REFS = {ARTICLE: {"smith2020", "jones2019"}, "neck-pain": {"lee2018"}}
@@ -143,7 +143,7 @@ def test_problem_lines_name_the_file_like_input_errors_do() -> None:
 
 
 def test_importing_validation_does_not_import_great_expectations() -> None:
-    code = "import sys, citeaudit.validation; print('great_expectations' in sys.modules)"
+    code = "import sys, citeaudit.quality.expectations; print('great_expectations' in sys.modules)"
 
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120
@@ -158,7 +158,7 @@ def test_validation_writes_nothing_to_stderr_even_when_logging_info() -> None:
         import logging
         logging.basicConfig(level=logging.INFO)
         from citeaudit.models import Claim
-        from citeaudit.validation import validate_claims
+        from citeaudit.quality.expectations import validate_claims
         claims = [Claim("a-1", "a", 1, "statistic", "Text.", ["k"])]
         print(validate_claims(claims, {"a": {"k"}}).success)
         """

@@ -15,7 +15,7 @@ from subprocess import CompletedProcess
 
 import pytest
 
-from citeaudit.web import Fetcher, FetchError, article_name, refusal
+from citeaudit.reading.web import Fetcher, FetchError, article_name, refusal
 from cli_run import citeaudit as run_cli
 from web_site import Site
 

@@ -15,10 +15,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from citeaudit.errors import InputError
-from citeaudit.gate import FAIL_LEVELS
+from citeaudit.reporting.gate import FAIL_LEVELS
 
 if TYPE_CHECKING:
-    from citeaudit.pipeline import RunOptions, RunResult
+    from citeaudit.pipeline.options import RunOptions
+    from citeaudit.pipeline.stages import RunResult
 
 EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -112,7 +113,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--judge",
-        choices=["rules", "learned", "learned-minilm", "llm"],  # judges.JUDGES (a test checks)
+        choices=["rules", "learned", "learned-minilm", "llm"],  # judging.choice.JUDGES (a test checks)
         help="who decides claim support (default: $CITEAUDIT_JUDGE, else learned)",
     )
     check.add_argument(
@@ -153,14 +154,14 @@ def _print_skipped(skipped: list[Any]) -> None:
 
 
 def _extract(args: argparse.Namespace) -> int:
-    from citeaudit.claims_csv import (
+    from citeaudit.claims.csv_file import (
         file_state,
         merge_claims,
         read_claims,
         write_claims_unless_changed,
     )
-    from citeaudit.extract import propose_claims
-    from citeaudit.pipeline import load_site
+    from citeaudit.claims.proposals import propose_claims
+    from citeaudit.reading.inputs import load_site
 
     articles, skipped = load_site(args.articles, **_site(args))
     _print_skipped(skipped)
@@ -176,7 +177,8 @@ def _extract(args: argparse.Namespace) -> int:
 
 
 def _check(args: argparse.Namespace) -> int:
-    from citeaudit.pipeline import RunOptions, run
+    from citeaudit.pipeline.options import RunOptions
+    from citeaudit.pipeline.stages import run
 
     options = RunOptions(
         claims_csv=args.claims,
@@ -223,8 +225,8 @@ def _github_outputs(result: RunResult, options: RunOptions) -> None:
     Both are keyed on the environment GitHub sets, so the same `citeaudit check` line
     works in a terminal, in pre-commit and in a workflow.
     """
-    from citeaudit.annotations import annotation_lines, in_github_actions
-    from citeaudit.pipeline import run_summary_markdown
+    from citeaudit.pipeline.stages import run_summary_markdown
+    from citeaudit.reporting.annotations import annotation_lines, in_github_actions
 
     if in_github_actions():
         reports = [audit.report for audit in result.audits]
@@ -239,8 +241,8 @@ def _github_outputs(result: RunResult, options: RunOptions) -> None:
 
 
 def _refresh(args: argparse.Namespace) -> int:
-    from citeaudit.pipeline import RunOptions
-    from citeaudit.resolution import refresh_site
+    from citeaudit.pipeline.options import RunOptions
+    from citeaudit.pipeline.resolution import refresh_site
 
     # A whole archive in constant memory: articles a batch at a time, nothing kept
     # but counts and changes (the snapshots are in sources/).
@@ -284,7 +286,9 @@ def main(argv: list[str] | None = None) -> int:
     except Exception as exc:  # a bug: say so on one line; CITEAUDIT_DEBUG=1 shows the traceback
         if os.environ.get("CITEAUDIT_DEBUG"):
             raise
-        from citeaudit.registry import redact  # only on this path: tenacity is slow to import
+        from citeaudit.registries.answers import (
+            redact,  # only on this path: tenacity is slow to import
+        )
 
         message = redact(
             f"{type(exc).__name__}: {exc}",

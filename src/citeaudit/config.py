@@ -36,7 +36,7 @@ class Settings:
     max_retry_after: float = 60.0  # longest Retry-After pause honoured; longer means "down"
     breaker_threshold: int = 5  # references in a row without an answer: registry is down
     breaker_cooldown: float = 60.0  # seconds a down registry is left alone before a probe
-    # Scale (limits.py, bulk.py, cache.py): the registries' published polite limits, per
+    # Scale (registries/limits.py, bulk.py, cache.py): the registries' published polite limits, per
     # registry and per process; a request over them is answered 429 and wastes a round trip.
     crossref_rps: float = 10.0  # Crossref polite pool: 10 requests/s ...
     crossref_concurrency: int = 5  # ... at most 5 at once
@@ -52,9 +52,9 @@ class Settings:
     metadata_ttl: float = 30 * 86400.0  # seconds a cached record's metadata is trusted
     standing_ttl: float = 86400.0  # seconds a retraction/correction status is trusted (<= 1 day)
     # SQLite file through which every process on this machine that names it shares one
-    # requests-per-second budget per registry (limits.py); None: each process its own.
+    # requests-per-second budget per registry (registries/limits.py); None: each process its own.
     rate_limit_db: str | None = None
-    # Article pages fetched from URLs, URL lists and sitemaps (web.py): how many at once,
+    # Article pages fetched from URLs, URL lists and sitemaps (reading/web.py): how many at once,
     # and whether hosts on loopback/private/link-local addresses may be fetched.
     web_concurrency: int = 4
     allow_private_urls: bool = False

@@ -1,0 +1,8 @@
+"""Reading: an article file, folder or web page in; `Article`s out.
+
+Takes Markdown, text or HTML articles (files, folders, URLs, URL lists, sitemaps) and
+gives each one's body sentences with their line numbers, the citation markers in them
+linked to reference keys, and the parsed reference list, exactly as the article wrote
+it. Nothing here asks a registry. Open `article.py` first; `inputs.py` is where the
+run enters.
+"""

@@ -1,0 +1,165 @@
+"""Article files to structure: body sentences with line numbers, and the reference list.
+
+Line numbers are kept exactly as in the file because editors and CI annotations point
+at them. The reference list is located by its heading; each reference line may be
+followed by the article's own sentence describing that source, which is itself a claim
+about the source.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from citeaudit.errors import InputError
+from citeaudit.models import Article, CitationProblem, Reference, Sentence
+from citeaudit.reading.markers import leading_markers, link_markers
+from citeaudit.reading.references import looks_like_reference, parse_reference, reference_keys
+from citeaudit.reading.sentences import split_sentences
+
+MAX_ARTICLE_BYTES = 5 * 1024 * 1024
+SUPPORTED_SUFFIXES = {".md", ".markdown", ".txt"}
+
+_REFERENCES_HEADING = re.compile(
+    r"^\s*(?:#{1,6}\s*)?(?:\*\*)?(references|sources|bibliography|works cited|citations)"
+    r"(?:\*\*)?\s*:?\s*$",
+    re.IGNORECASE,
+)
+# Page furniture scraped along with the article: not prose, never a claim.
+_TRAILER = re.compile(r"^\s*(comments?|share|related posts?|leave a reply)\s*:?\s*$", re.I)
+_MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+
+
+def read_article(path: Path) -> Article:
+    """Read and parse an article file, rejecting what cannot be an article."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise InputError(
+            f"unsupported article format '{path.suffix or '(none)'}' "
+            f"(expected {', '.join(sorted(SUPPORTED_SUFFIXES))})",
+            path=path,
+        )
+    try:
+        with path.open("rb") as fh:  # read one byte past the limit, never a whole huge file
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
+            size = max(len(data), os.fstat(fh.fileno()).st_size)
+    except FileNotFoundError:
+        raise InputError("article not found", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read article: {exc.strerror or exc}", path=path) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise InputError(
+            f"article is {size // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
+            path=path,
+        )
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError("article is UTF-16 text; save it as UTF-8", path=path)
+    if b"\x00" in data:
+        raise InputError("article is a binary file, not text", path=path)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        row = data[: exc.start].count(b"\n") + 1
+        raise InputError("article is not UTF-8 text", path=path, row=row) from None
+    if not text.strip():
+        raise InputError("article is empty", path=path)
+    return parse_article(text, name=path.stem, path=str(path))
+
+
+def parse_article(text: str, name: str, path: str) -> Article:
+    """Split an article's text into body sentences and parsed references (pure)."""
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    ref_start = _find_references_heading(lines)
+    body_lines = lines if ref_start is None else lines[:ref_start]
+    references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
+    problems: list[CitationProblem] = []
+    sentences = _body_sentences(body_lines, references, problems)
+    return Article(
+        name=name,
+        path=path,
+        sentences=sentences,
+        references=references,
+        citation_problems=problems,
+    )
+
+
+def _find_references_heading(lines: list[str]) -> int | None:
+    for index in range(
+        len(lines) - 1, -1, -1
+    ):  # the last such heading: bodies may mention "Sources"
+        if _REFERENCES_HEADING.match(lines[index]):
+            return index
+    return None
+
+
+def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
+    """(first line number, text) of each paragraph.
+
+    Web copy often has one paragraph per line with no blank lines between, while
+    hand-written Markdown wraps paragraphs; a line joins the previous one only when
+    that one did not end a sentence and this one continues it in lower case.
+    """
+    paragraphs: list[tuple[int, list[str]]] = []
+    for number, raw in enumerate(lines, start=1):
+        line = raw.strip()
+        if not line:
+            paragraphs.append((number, []))
+            continue
+        if (
+            paragraphs
+            and paragraphs[-1][1]
+            and not re.search(r"[.!?:\"”)]$", paragraphs[-1][1][-1])
+            and line[:1].islower()
+        ):
+            paragraphs[-1][1].append(line)
+        else:
+            paragraphs.append((number, [line]))
+    return [(start, " ".join(parts)) for start, parts in paragraphs if parts]
+
+
+def _body_sentences(
+    lines: list[str], references: list[Reference], problems: list[CitationProblem]
+) -> list[Sentence]:
+    """Sentences with their inline citation markers resolved to reference keys and
+    taken out of the text (a claim reads "...pain", not "...pain [3]")."""
+    sentences: list[Sentence] = []
+    for index, (line, text) in enumerate(_paragraphs(lines)):
+        if _TRAILER.match(text):
+            continue
+        text = _MD_HEADING.sub("", text)
+        for sentence in split_sentences(text):
+            # A marker after the full stop ("...pain.[3] Next") cites the sentence before.
+            lead = leading_markers(sentence)
+            if lead and sentences and sentences[-1].paragraph == index:
+                carried = link_markers(sentence[:lead], references)
+                problems.extend(CitationProblem(line, m.text, why) for m, why in carried.unlinked)
+                previous = sentences[-1]
+                refs = tuple(dict.fromkeys([*previous.refs, *carried.keys]))
+                sentences[-1] = Sentence(previous.text, previous.line, previous.paragraph, refs)
+                sentence = sentence[lead:].strip()
+            linked = link_markers(sentence, references)
+            problems.extend(CitationProblem(line, m.text, why) for m, why in linked.unlinked)
+            if linked.text:
+                sentences.append(Sentence(linked.text, line, index, tuple(linked.keys)))
+    return sentences
+
+
+def _parse_reference_section(lines: list[str], heading: int) -> list[Reference]:
+    references: list[Reference] = []
+    for number in range(heading + 2, len(lines) + 1):
+        line = lines[number - 1].strip()
+        if not line or _TRAILER.match(line):
+            continue
+        if looks_like_reference(line):
+            references.append(parse_reference(line, line_number=number))
+        elif references and references[-1].description is None and len(line.split()) >= 4:
+            references[-1].description = line
+            references[-1].description_line = number
+    for reference, key in zip(references, reference_keys(references), strict=True):
+        reference.key = key
+    return references
+
+
+def paragraph_text(article: Article, paragraph: int) -> str:
+    """The whole paragraph a sentence belongs to, for showing a claim in context."""
+    return " ".join(s.text for s in article.sentences if s.paragraph == paragraph)

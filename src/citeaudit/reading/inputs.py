@@ -1,0 +1,290 @@
+"""Articles from anywhere: files, folders, web pages, URL lists and sitemaps.
+
+A publisher's archive is a folder tree of Markdown exports or saved web pages, or a
+live site. `expand_article_paths` turns folders into the article files inside them
+(sorted, so runs and reports are stable) and passes URLs through; `read_any_article`
+reads an HTML page (a file or a fetched URL) through trafilatura's main-text
+extraction (navigation, footers, cookie banners and shop widgets dropped; headings and
+lists kept as Markdown), then parses the text as any Markdown article. Line numbers
+in reports for an HTML article point at that extracted text, not at the HTML source.
+
+Two kinds of article, two ways to fail. An article named on the command line must be
+read, or the run stops with one line saying why (exit 2). Pages from a URL list or a
+sitemap are a site's listing: it also lists the home page, tag pages and the odd dead
+link, so a page that cannot be fetched, or that has no reference list, is skipped and
+reported (`Skipped`) while the rest of the site is audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from citeaudit.config import Settings
+from citeaudit.errors import InputError
+from citeaudit.models import Article
+from citeaudit.progress import progress_bar
+from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article
+from citeaudit.reading.web import (
+    HTML_TYPES,
+    TEXT_TYPES,
+    Fetcher,
+    FetchError,
+    article_name,
+    is_url,
+    matching,
+    read_url_list,
+    sitemap_urls,
+)
+
+TEXT_SUFFIXES = (".md", ".markdown", ".txt")
+HTML_SUFFIXES = (".html", ".htm")
+ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
+
+
+def expand_article_paths(paths: Iterable[str | Path]) -> list[Path | str]:
+    """Each folder replaced by the article files under it (hidden folders skipped);
+    URLs are kept as they are, to be fetched when read."""
+    found: list[Path | str] = []
+    for raw in paths:
+        if isinstance(raw, str) and is_url(raw):
+            found.append(raw)
+            continue
+        path = Path(raw)
+        if not path.is_dir():
+            found.append(path)
+            continue
+        inside = sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in ARTICLE_SUFFIXES
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not inside:
+            raise InputError(
+                "cannot read article: a folder with no articles in it "
+                f"(looked for {', '.join(ARTICLE_SUFFIXES)})",
+                path=path,
+            )
+        found.extend(inside)
+    return list(dict.fromkeys(found))
+
+
+def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Article:
+    """A Markdown/text article as `article.read_article` reads it, or an HTML page's main
+    text; a URL is fetched first (with `fetcher`, or one configured from the environment)."""
+    if isinstance(path, str) and is_url(path):
+        return read_web_article(path, fetcher or web_fetcher())
+    path = Path(path)
+    if path.suffix.lower() not in HTML_SUFFIXES:
+        return read_article(path)
+    return parse_article(
+        html_main_text(_read_html(path), where=path), name=path.stem, path=str(path)
+    )
+
+
+def html_main_text(html: str, *, where: Path | str = "page") -> str:
+    """The page's main text as Markdown (trafilatura), references list included."""
+    import trafilatura  # only for HTML input: it is not needed for Markdown articles
+
+    text = trafilatura.extract(
+        html,
+        output_format="markdown",
+        include_links=False,
+        include_images=False,
+        include_tables=True,
+        favor_recall=True,  # reference lists look like boilerplate to a precise extractor
+        deduplicate=False,
+    )
+    if not text or not text.strip():
+        raise InputError("no article text found in this HTML page", path=where)
+    return text
+
+
+def _read_html(path: Path) -> str:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(MAX_ARTICLE_BYTES + 1)
+    except FileNotFoundError:
+        raise InputError("article not found", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read article: {exc.strerror or exc}", path=path) from None
+    if len(data) > MAX_ARTICLE_BYTES:
+        raise InputError(f"page is over the {MAX_ARTICLE_BYTES // 1024} KiB limit", path=path)
+    return data.decode("utf-8", errors="replace")
+
+
+def web_fetcher(settings: Settings | None = None) -> Fetcher:
+    """The guarded page fetcher, configured like the registry clients (timeout, retries)."""
+    settings = settings or Settings.from_env()
+    return Fetcher(
+        timeout=settings.timeout,
+        retries=settings.retries,
+        backoff=settings.backoff,
+        allow_private=settings.allow_private_urls,
+    )
+
+
+def read_web_article(url: str, fetcher: Fetcher) -> Article:
+    """The article at `url`: HTML through main-text extraction, plain text or Markdown as is."""
+    try:
+        page = fetcher.get(url, max_bytes=MAX_ARTICLE_BYTES)
+    except FetchError as exc:
+        raise InputError(f"cannot fetch article: {exc}", path=url) from None
+    if page.media_type in HTML_TYPES or (
+        not page.media_type and b"<html" in page.body[:2048].lower()
+    ):
+        text = html_main_text(page.text(), where=url)
+    elif page.media_type in TEXT_TYPES:
+        text = page.body.decode("utf-8-sig", errors="replace")
+    else:
+        raise InputError(
+            f"cannot read article: the page is {page.media_type or 'of no stated type'}, "
+            "not HTML or text",
+            path=url,
+        )
+    return parse_article(text, name=article_name(url), path=url)
+
+
+@dataclass(frozen=True)
+class Skipped:
+    """A listed page that was not audited, and why (shown to the user, never silent)."""
+
+    location: str
+    reason: str
+
+
+def listed_urls(
+    url_lists: Sequence[Path] = (),
+    sitemaps: Sequence[str] = (),
+    *,
+    include: str | None = None,
+    settings: Settings | None = None,
+) -> tuple[list[str], list[Skipped]]:
+    """Page URLs from URL-list files and sitemaps, in order, each once, filtered by
+    `include`; and the sub-sitemaps that could not be read (their pages are missing)."""
+    urls: list[str] = []
+    unreadable: list[Skipped] = []
+    for listing in url_lists:
+        try:
+            text = Path(listing).read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise InputError("URL list not found", path=listing) from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise InputError(f"cannot read URL list: {exc}", path=listing) from None
+        urls += read_url_list(text, where=str(listing))
+    if sitemaps:
+        fetcher = web_fetcher(settings)
+        for sitemap in sitemaps:
+            if not is_url(sitemap):
+                raise InputError("a sitemap must be given as an http(s) URL", path=sitemap)
+            pages, problems = sitemap_urls(sitemap, fetcher)
+            urls += pages
+            unreadable += [Skipped(where, f"sitemap not read: {why}") for where, why in problems]
+    return matching(dict.fromkeys(urls), include), unreadable
+
+
+def read_listed_articles(
+    urls: Sequence[str], settings: Settings | None = None, *, progress: bool | None = None
+) -> tuple[list[Article], list[Skipped]]:
+    """Fetch and parse a site's listed pages a few at a time; keep what is an article.
+
+    A page is skipped when it cannot be fetched or read, or has no reference list (a
+    home or tag page, say): the listing is the site's, not the editor's choice.
+    """
+    settings = settings or Settings.from_env()
+    fetcher = web_fetcher(settings)
+
+    def read(url: str) -> Article | Skipped:
+        try:
+            article = read_web_article(url, fetcher)
+        except InputError as exc:
+            return Skipped(url, exc.message)
+        if not article.references:
+            return Skipped(url, "no reference list (not an article that cites sources)")
+        return article
+
+    bar = progress_bar(len(urls), progress, unit="page")
+    outcomes: list[Article | Skipped] = []
+    with ThreadPoolExecutor(max_workers=max(1, settings.web_concurrency)) as pool:
+        for outcome in pool.map(read, urls):  # in the listing's order
+            outcomes.append(outcome)
+            bar.update()
+    bar.close()
+    articles = [o for o in outcomes if isinstance(o, Article)]
+    skipped = [o for o in outcomes if isinstance(o, Skipped)]
+    return articles, skipped
+
+
+def load_articles(paths: Sequence[Path | str], settings: Settings | None = None) -> list[Article]:
+    """Articles named by the user: files, folders of them, or URLs; each must be readable."""
+    locations = expand_article_paths(paths)
+    fetcher = None
+    if any(isinstance(p, str) for p in locations):  # URLs: one fetcher, one connection pool
+        fetcher = web_fetcher(settings)
+    # Folders become the articles inside them; HTML pages are read for their main text.
+    articles = [read_any_article(p, fetcher) for p in locations]
+    for article in articles:
+        if not article.references:
+            raise InputError(
+                "no references found: expected a heading such as 'References', 'Sources' or "
+                "'Bibliography' followed by the reference list, one reference per line",
+                path=article.path,
+            )
+    _check_unique_names(articles)
+    return articles
+
+
+def load_site(
+    paths: Sequence[Path | str],
+    *,
+    url_lists: Sequence[Path | str] = (),
+    sitemaps: Sequence[str] = (),
+    include: str | None = None,
+    settings: Settings | None = None,
+    progress: bool | None = None,
+) -> tuple[list[Article], list[Skipped]]:
+    """The named articles (each must be readable) plus a site's listed pages: those in
+    URL-list files and sitemaps, matching `include`. A listed page that cannot be read
+    or cites nothing is skipped, and said so, as is a sitemap that cannot be read."""
+    articles = load_articles(paths, settings) if paths else []
+    skipped: list[Skipped] = []
+    listed: list[str] = []
+    if url_lists or sitemaps:
+        listed, skipped = listed_urls(
+            [Path(p) for p in url_lists], sitemaps, include=include, settings=settings
+        )
+        named = {a.path for a in articles}
+        pages, unread = read_listed_articles(
+            [u for u in listed if u not in named], settings, progress=progress
+        )
+        skipped += unread
+        taken = {a.name: a.path for a in articles}
+        for page in pages:
+            if page.name in taken:
+                skipped.append(Skipped(page.path, f"same report name as {taken[page.name]}"))
+                continue
+            taken[page.name] = page.path
+            articles.append(page)
+    if not articles:
+        first = f" (first: {skipped[0].location}: {skipped[0].reason})" if skipped else ""
+        raise InputError(
+            f"no articles to audit: none of the {len(listed)} listed page(s) is an article "
+            f"with references{first}"
+        )
+    return articles, skipped
+
+
+def _check_unique_names(articles: Sequence[Article]) -> None:
+    """Reports are named after articles, so two articles with one name would overwrite."""
+    seen: dict[str, str] = {}
+    for article in articles:
+        if article.name in seen and seen[article.name] != article.path:
+            raise InputError(
+                f"two articles share the name '{article.name}' ({seen[article.name]}); reports would collide",
+                path=article.path,
+            )
+        seen[article.name] = article.path

@@ -1,0 +1,148 @@
+"""The JSON report: a stable contract for CI and other tools.
+
+Its shape is defined by `schema/report.schema.json`; `build_report` is the only place
+that produces it, and tests validate its output against the schema.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from citeaudit.files import atomic_write_text
+from citeaudit.models import Article, ClaimResult, ReferenceCheck, Work
+from citeaudit.reading.article import paragraph_text
+from citeaudit.registries.answers import now_iso
+
+SCHEMA_VERSION = "1"
+_CITED_FIELDS = (
+    "raw", "line", "authors", "year", "title", "container", "volume", "issue", "pages",
+    "edition", "publisher", "place", "doi", "pmid", "isbn", "url", "kind", "description",
+)  # fmt: skip
+
+
+@lru_cache(maxsize=1)
+def report_schema() -> dict[str, Any]:
+    return json.loads(
+        files("citeaudit").joinpath("reporting/schema/report.schema.json").read_text("utf-8")
+    )
+
+
+def _links(doi: str | None, work: Work | None) -> dict[str, str]:
+    links: dict[str, str] = {}
+    if doi:
+        links["doi"] = f"https://doi.org/{quote(doi, safe='/')}"
+        links["openalex"] = f"https://openalex.org/works?filter=doi:{quote(doi, safe='/')}"
+    if work and work.pmid and work.pmid.isdigit():
+        links["pubmed"] = f"https://pubmed.ncbi.nlm.nih.gov/{work.pmid}/"
+    return links
+
+
+def build_report(
+    article: Article,
+    checks: list[ReferenceCheck],
+    works: dict[str, Work | None],
+    results: list[ClaimResult],
+    *,
+    mode: str,
+    validation: list[dict[str, Any]],
+    fail_on: str,
+) -> dict[str, Any]:
+    """Assemble the report; `summary.failing` is filled in by the pipeline's gate."""
+    refs_by_key = {r.key: r for r in article.references}
+    references = []
+    for check in checks:
+        ref = refs_by_key[check.key]
+        work = works.get(check.key)
+        references.append(
+            {
+                "key": check.key,
+                "cited": {name: getattr(ref, name) for name in _CITED_FIELDS},
+                "doi": check.doi,
+                "doi_status": check.doi_status,
+                "match": check.match,
+                "mismatches": [{k: v for k, v in asdict(m).items()} for m in check.mismatches],
+                "retraction": check.retraction,
+                "notices": [
+                    {k: n.get(k) for k in ("type", "doi", "date", "source")} for n in check.notices
+                ],
+                "problems": check.problems,
+                "registry": _registry_view(work),
+                "provenance": check.provenance,
+                "source_file": check.source_file,
+                "links": _links(check.doi, work),
+            }
+        )
+    claims = []
+    for result in results:
+        claim = result.claim
+        sentence = next(
+            (
+                s
+                for s in article.sentences
+                if (s.line == claim.line and s.text in claim.text) or claim.text in s.text
+            ),
+            None,
+        )
+        claims.append(
+            {
+                "id": claim.claim_id,
+                "text": claim.text,
+                "line": claim.line,
+                "kind": claim.kind,
+                "refs": claim.refs,
+                "cited": claim.cited,
+                "verdict": result.verdict,
+                "reason": result.reason,
+                "evidence": [asdict(e) for e in result.evidence],
+                "supporting_refs": result.supporting_refs,
+                "paragraph": paragraph_text(article, sentence.paragraph) if sentence else None,
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "article": {"name": article.name, "path": article.path, "title": _title(article)},
+        "generated_at": now_iso(),
+        "mode": mode,
+        "summary": {
+            "references": len(references),
+            "claims": len(claims),
+            "uncited_claims": sum(1 for c in claims if not c["cited"]),
+            "doi_status": dict(Counter(r["doi_status"] for r in references)),
+            "match": dict(Counter(r["match"] for r in references)),
+            "retraction": dict(Counter(r["retraction"] for r in references)),
+            "verdicts": dict(Counter(c["verdict"] for c in claims)),
+            "problems": sum(len(r["problems"]) for r in references),
+            "failing": False,
+            "fail_on": fail_on,
+        },
+        "references": references,
+        "claims": claims,
+        # inline markers that point at no reference (or at several): citation errors
+        "citations": [asdict(p) for p in article.citation_problems],
+        "validation": validation,
+    }
+
+
+def _title(article: Article) -> str | None:
+    return (
+        article.sentences[0].text if article.sentences and article.path.endswith(".html") else None
+    )
+
+
+def _registry_view(work: Work | None) -> dict[str, Any] | None:
+    if work is None:
+        return None
+    view = asdict(work)
+    view.pop("abstract", None)  # long; the evidence sentences show what matters
+    return view
+
+
+def write_json(report: dict[str, Any], path: Path) -> None:
+    atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
