@@ -13,6 +13,8 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
+ARTICLE = "articles/back-muscle-pain.md"  # the seed article, as a user names it in a clone
+
 
 def citeaudit(
     cwd: Path,

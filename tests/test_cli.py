@@ -10,9 +10,8 @@ from pathlib import Path
 import jsonschema
 
 from citeaudit.reporting.json_report import report_schema
-from cli_run import citeaudit
+from cli_run import ARTICLE, citeaudit
 
-ARTICLE = "articles/back-muscle-pain.md"
 ROOT = Path(__file__).resolve().parent.parent
 
 

@@ -19,10 +19,10 @@ import pytest
 from citeaudit.quality.expectations import EARLIEST_YEAR, sources_validation, validate_sources
 from citeaudit.reporting.html_report import render_html
 from citeaudit.reporting.json_report import report_schema
-from test_cli import ARTICLE, citeaudit
-from test_report_html import Page
+from cli_run import ARTICLE, citeaudit
+from report_samples import Page
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,6 @@ import copy
 import json
 import xml.etree.ElementTree as ET
 from pathlib import Path
-from typing import Any
 
 import pytest
 import xmlschema
@@ -22,45 +21,16 @@ from citeaudit.reporting.findings import report_findings
 from citeaudit.reporting.gate import FAIL_LEVELS, failures
 from citeaudit.reporting.junit import junit_xml
 from citeaudit.reporting.markdown_summary import md_escape, summary_markdown
-from test_cli import ARTICLE, citeaudit
-from test_report_html import load_sample
+from cli_run import ARTICLE, citeaudit
+from report_samples import every_problem
 
-SCHEMAS = Path(__file__).parent / "fixtures" / "junit"
+SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "junit"
 
 
 @pytest.fixture(scope="module")
 def junit_schemas() -> list[xmlschema.XMLSchema]:
     """Apache Ant's strict schema (Windy Road) and Jenkins' lenient one."""
     return [xmlschema.XMLSchema(SCHEMAS / name) for name in ("JUnit.xsd", "junit-10.xsd")]
-
-
-def every_problem() -> dict[str, Any]:
-    """The sample report with one reference of each problem kind added to its own."""
-    report = copy.deepcopy(load_sample())
-    base = next(r for r in report["references"] if r["key"] == "gerwin2005")
-
-    def ref(key: str, line: int, **changes: Any) -> dict[str, Any]:
-        new = copy.deepcopy(base)
-        new.update(key=key, **changes)
-        new["cited"] = {**new["cited"], "line": line}
-        return new
-
-    report["references"] += [
-        ref("broken2010", 32, doi="10.9999/nothing", doi_status="not_found"),
-        ref("nomatch2011", 33, doi=None, doi_status="unverified", match="not_found"),
-        ref("ambig2012", 34, match="ambiguous"),
-        ref(
-            "wrongyear2013",
-            35,
-            mismatches=[
-                {"field": "year", "cited": "2013", "registry": "2003", "severity": "error"},
-                {"field": "pages", "cited": "1-9", "registry": "1-10", "severity": "warning"},
-            ],
-        ),
-        ref("concern2014", 36, retraction="expression_of_concern"),
-        ref("offline2015", 37, doi_status="unverified", match="unverified"),
-    ]
-    return report
 
 
 # ---------------------------------------------------------------------------------------

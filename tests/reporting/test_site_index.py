@@ -15,9 +15,8 @@ from typing import Any
 
 from citeaudit.reporting.html_report import render_html
 from citeaudit.reporting.site_index import STATE_SCHEMA, update_site_index
-from test_ci_outputs import every_problem
-from test_cli import ARTICLE, citeaudit
-from test_report_html import SCRIPT_PAYLOAD, Page
+from cli_run import ARTICLE, citeaudit
+from report_samples import SCRIPT_PAYLOAD, Page, every_problem
 
 
 def renamed(report: dict[str, Any], name: str) -> dict[str, Any]:

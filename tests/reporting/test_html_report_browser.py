@@ -24,7 +24,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from browser import BrowserMissing, full_page_screenshot, start_chrome, stop_chrome
 from citeaudit.reporting.html_report import reference_has_problem, write_html
 from citeaudit.reporting.site_index import update_site_index
-from test_report_html import load_sample, malicious_copy
+from report_samples import load_sample, malicious_copy
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 

@@ -11,7 +11,7 @@ from citeaudit.models import CitationProblem, Reference
 from citeaudit.reading.article import parse_article, read_article
 from citeaudit.reading.markers import find_markers, link_markers
 
-ARTICLES = Path(__file__).resolve().parent.parent / "articles"
+ARTICLES = Path(__file__).resolve().parents[2] / "articles"
 
 
 @pytest.fixture(scope="module")

@@ -13,27 +13,10 @@ from citeaudit.pipeline.stages import load_claims
 from citeaudit.quality.memo import CLAIMS_KIND, SOURCES_KIND, validate_sources
 from citeaudit.reading.inputs import load_articles
 from citeaudit.registries.cache import SourceCache
+from html_article import PAGE
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "articles" / "back-muscle-pain.md"
-
-PAGE = """<!doctype html><html><head><title>Back pain relief</title></head><body>
-<nav><a href="/">Home</a> | <a href="/shop">Shop our massagers</a> | <a href="/cart">Cart</a></nav>
-<article><h1>Trigger points and back pain</h1>
-<p>Trigger point injection relieved neck and shoulder pain in a controlled trial (Hong, 1994).</p>
-<p>Needling therapies for myofascial pain were reviewed systematically (Cummings &amp; White, 2001).</p>
-<h2>References</h2>
-<ol>
-<li>Hong, C. Z. (1994). Lidocaine injection versus dry needling to myofascial trigger point.
-American Journal of Physical Medicine &amp; Rehabilitation, 73(4), 256-263.
-https://doi.org/10.1097/00002060-199407000-00006</li>
-<li>Cummings, T. M., &amp; White, A. R. (2001). Needling therapies in the management of myofascial
-trigger point pain: a systematic review. Archives of Physical Medicine and Rehabilitation, 82(7),
-986-992.</li>
-</ol></article>
-<footer>Free shipping on orders over $50. <a href="/privacy">Privacy policy</a></footer>
-</body></html>
-"""
 
 
 def test_a_folder_stands_for_the_articles_in_it_markdown_and_html(tmp_path: Path):

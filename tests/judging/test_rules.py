@@ -13,7 +13,7 @@ from citeaudit.pipeline.options import RunOptions
 from citeaudit.pipeline.stages import audit_articles, load_claims, resolve_sources
 from citeaudit.reading.inputs import load_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", params=["learned", "rules"])

@@ -16,7 +16,7 @@ from citeaudit.judging.evidence import SourceText, evidence_for, matched_words, 
 from citeaudit.judging.features import LIGHT_FEATURES, pair_features
 from citeaudit.judging.learned import CLASSES, JudgeModel, LearnedJudge, load_model
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CI = ROOT / "benchmarks" / "data" / "claim-eval" / "citation-integrity"
 
 TRIAL = source_text(

@@ -34,7 +34,7 @@ from citeaudit.pipeline.run_summary import summarize
 from citeaudit.pipeline.stages import ArticleAudit, RunResult
 from citeaudit.reading import inputs
 from citeaudit.reporting.gate import FAIL_LEVELS
-from test_inputs import PAGE  # an HTML article page the library reads
+from html_article import PAGE  # an HTML article page the library reads
 from web_site import Site
 
 REPO = prefect_env.REPO_ROOT

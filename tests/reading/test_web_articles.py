@@ -19,7 +19,7 @@ from citeaudit.reading.web import Fetcher, FetchError, article_name, refusal
 from cli_run import citeaudit as run_cli
 from web_site import Site
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "articles" / "back-muscle-pain.md"
 
 TRIGGER_PAGE = b"""<!doctype html><html><head><title>Trigger points</title></head><body>

@@ -9,7 +9,7 @@ import pytest
 from citeaudit.reading.article import read_article
 from citeaudit.reading.references import parse_reference
 
-SEED = Path(__file__).resolve().parent.parent / "articles" / "back-muscle-pain.md"
+SEED = Path(__file__).resolve().parents[2] / "articles" / "back-muscle-pain.md"
 
 
 @pytest.fixture(scope="module")

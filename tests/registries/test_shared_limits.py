@@ -47,6 +47,10 @@ def _two_processes_at_once(tmp_path: Path, rate_limit_db: str) -> tuple[dict, li
             "CITEAUDIT_RETRIES": "0",  # a 429 is counted once, not retried
             "CITEAUDIT_CACHE": "off",
             "CITEAUDIT_RATE_LIMIT_DB": rate_limit_db,
+            # the child runs this file as a script: it needs tests/ for registry_server
+            "PYTHONPATH": os.pathsep.join(
+                [str(Path(__file__).resolve().parents[1]), os.environ.get("PYTHONPATH", "")]
+            ),
         }
         processes = [
             subprocess.Popen(

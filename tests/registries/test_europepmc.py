@@ -30,7 +30,7 @@ from citeaudit.registries.europepmc import (
 from citeaudit.verification.lookup import Registries, resolve_reference
 from local_http import Answer, LocalServer
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "europepmc"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "europepmc"
 HONG_DOI = "10.1097/00002060-199407000-00006"
 
 

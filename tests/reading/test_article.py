@@ -9,7 +9,7 @@ import pytest
 from citeaudit.errors import InputError
 from citeaudit.reading.article import read_article
 
-SEED = Path(__file__).resolve().parent.parent / "articles" / "back-muscle-pain.md"
+SEED = Path(__file__).resolve().parents[2] / "articles" / "back-muscle-pain.md"
 
 
 def test_seed_sentences_keep_their_file_line_numbers():
