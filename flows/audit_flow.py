@@ -35,7 +35,7 @@ from citeaudit.models import Article
 
 # Imported as a module (not its functions) so the stage functions are looked up at
 # call time: the flow stays a thin wrapper and tests can stand in for a stage.
-from citeaudit.pipeline import run_summary, stages
+from citeaudit.pipeline import outputs, run_summary, stages
 from citeaudit.pipeline.options import RunOptions
 from citeaudit.pipeline.stages import ArticleAudit, ClaimSet, RunResult
 from citeaudit.reading import inputs
@@ -206,6 +206,7 @@ def audit_site(
         fail_on=fail_on,
     )
     parsed, skipped = load_articles_task(articles, url_lists, sitemaps, include)
+    outputs.check_outputs(parsed, options)  # before any work: no output lands on an input
     claims = load_claims_task(options, parsed)
 
     resolve = resolve_batch_task.with_options(retries=0 if offline else RESOLVE_RETRIES_ONLINE)

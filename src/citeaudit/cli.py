@@ -113,7 +113,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     check.add_argument(
         "--judge",
-        choices=["rules", "learned", "learned-minilm", "llm"],  # judging.choice.JUDGES (a test checks)
+        choices=[
+            "rules",
+            "learned",
+            "learned-minilm",
+            "llm",
+        ],  # judging.choice.JUDGES (a test checks)
         help="who decides claim support (default: $CITEAUDIT_JUDGE, else learned)",
     )
     check.add_argument(
@@ -161,9 +166,11 @@ def _extract(args: argparse.Namespace) -> int:
         write_claims_unless_changed,
     )
     from citeaudit.claims.proposals import propose_claims
+    from citeaudit.pipeline.outputs import refuse_to_overwrite
     from citeaudit.reading.inputs import load_site
 
     articles, skipped = load_site(args.articles, **_site(args))
+    refuse_to_overwrite(args.claims, "claims file", articles)
     _print_skipped(skipped)
     read_as = file_state(args.claims)
     existing = read_claims(args.claims) if read_as is not None else []

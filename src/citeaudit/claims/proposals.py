@@ -9,9 +9,10 @@ source says, product promises) and to leave out headings, navigation and filler.
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from citeaudit.claims.csv_file import claim_id_for
-from citeaudit.models import Article, Claim, Sentence
+from citeaudit.models import Article, Claim
 
 _HEADING = re.compile(r"^(?:\d+\.|#+)\s+\S.*[^.!?:]$")
 _META = re.compile(
@@ -80,16 +81,14 @@ def classify(text: str) -> str | None:
     return None
 
 
-def _is_heading(sentence: Sentence, article: Article) -> bool:
-    alone = sum(1 for s in article.sentences if s.paragraph == sentence.paragraph) == 1
-    return alone and bool(_HEADING.match(sentence.text))
-
-
 def propose_claims(article: Article) -> list[Claim]:
     """Check-worthy claims of the article body and of its reference descriptions."""
     claims: list[Claim] = []
+    # counted once: counting per sentence made a long article's time grow with its square
+    per_paragraph = Counter(s.paragraph for s in article.sentences)
     for sentence in article.sentences:
-        if _is_heading(sentence, article):
+        alone = per_paragraph[sentence.paragraph] == 1
+        if alone and _HEADING.match(sentence.text):  # a heading, not a claim
             continue
         kind = classify(sentence.text)
         if kind:

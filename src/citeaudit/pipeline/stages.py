@@ -26,6 +26,7 @@ from citeaudit.judging.evidence import source_text
 from citeaudit.judging.judgment import Judgment
 from citeaudit.models import Article, Claim, ClaimResult, ReferenceCheck, Work
 from citeaudit.pipeline.options import RunOptions
+from citeaudit.pipeline.outputs import check_outputs, report_paths
 from citeaudit.reading.inputs import load_site
 from citeaudit.registries.works import work_from_dict
 from citeaudit.reporting.gate import failures
@@ -268,8 +269,7 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
         lines = failures(audit.report, options.fail_on, options.fail_on_unverified)
         audit.report["summary"]["failing"] = bool(lines)
         result.failures.extend(lines)
-        json_path = options.out_dir / f"{audit.article.name}.json"
-        html_path = options.out_dir / f"{audit.article.name}.html"
+        html_path, json_path = report_paths(audit.article, options)
         write_json(audit.report, json_path)
         write_html(audit.report, html_path)
         result.report_paths.extend([html_path, json_path])
@@ -300,7 +300,7 @@ def run_summary_markdown(result: RunResult, options: RunOptions) -> str:
         fail_on=options.fail_on,
         fail_on_unverified=options.fail_on_unverified,
         html_reports={
-            audit.article.name: (options.out_dir / f"{audit.article.name}.html").as_posix()
+            audit.article.name: report_paths(audit.article, options)[0].as_posix()
             for audit in result.audits
         },
         index_page=index.page.as_posix() if index else None,
@@ -329,6 +329,7 @@ def run(
         settings=settings,
         progress=options.progress,
     )
+    check_outputs(articles, options)  # before any work: nothing the user owns is overwritten
     claims = load_claims(options, articles)
     resolution = resolve_all(articles, options, settings, records=False, progress=options.progress)
     audits = audit_articles(articles, claims, resolution.snapshots, options)

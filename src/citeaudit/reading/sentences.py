@@ -6,6 +6,12 @@ runner's workers) must not share one. pysbd still breaks after a few abbreviatio
 that medical abstracts use ("approx. 30%", "ca. 5 mg", "cf. Table 2"): a piece that
 starts with a lower-case letter or a digit right after one of them is joined back,
 because a real sentence rarely starts that way.
+
+pysbd's passes over a text (numbered lists, abbreviations) take time that grows with
+the square of its length: a 200 KB paragraph took 11 s, a 1 MB one never finished. So
+a long paragraph is cut first, at places that end a sentence beyond doubt (a word of
+three or more lower-case letters, a full stop, a space, a capital), into windows of a
+few kilobytes, and pysbd splits each window: the time then grows with the text.
 """
 
 from __future__ import annotations
@@ -21,6 +27,10 @@ _ABBREVIATIONS = (
 )
 _ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(])(?:{_ABBREVIATIONS})\.$", re.IGNORECASE)
 _CONTINUES = re.compile(r"^[a-z0-9(]")
+_LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
+# Where a long paragraph may be cut before pysbd sees it: "...pain. The" (not "Dr. Smith").
+_CERTAIN_END = re.compile(r"[a-z]{3}[.!?][\"”’)]?\s+(?=[A-Z])")
+WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
 _local = threading.local()
@@ -32,15 +42,39 @@ def _segmenter() -> pysbd.Segmenter:
     return _local.segmenter
 
 
+def windows(text: str, size: int = WINDOW) -> list[str]:
+    """`text` cut into pieces of `size` to `2 * size` characters at certain sentence ends
+    (at a space when there is none, as in a run of words with no full stop)."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > 2 * size:
+        cut = None
+        for end in _CERTAIN_END.finditer(text, start + size, start + 2 * size):
+            if not _ENDS_WITH_ABBREVIATION.search(text[start : end.start() + 4]):
+                cut = end.end()
+                break
+        if cut is None:
+            space = text.rfind(" ", start + size, start + 2 * size)
+            cut = space + 1 if space > start else start + 2 * size
+        pieces.append(text[start:cut])
+        start = cut
+    pieces.append(text[start:])
+    return pieces
+
+
 def split_sentences(text: str) -> list[str]:
     """Sentences of one paragraph, stripped, empty ones dropped."""
     text = " ".join(text.split())
     if not text:
         return []
-    pieces = [s.strip() for s in _segmenter().segment(text) if s.strip()]
+    segmenter = _segmenter()
+    pieces = [s.strip() for window in windows(text) for s in segmenter.segment(window) if s.strip()]
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and _ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece):
+        if sentences and (
+            (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
+            or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
+        ):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
