@@ -8,9 +8,11 @@ Prefect is never imported here: a CI check should not pay for a server start-up.
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 from collections import Counter
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,13 +28,12 @@ EXIT_OK, EXIT_FINDINGS, EXIT_INPUT, EXIT_INTERNAL = 0, 1, 2, 3
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # one line, exit 2, as for any bad input
-        self.exit(
-            EXIT_INPUT, f"citeaudit: {message} (see `citeaudit {self.prog.split()[-1]} --help`)\n"
-        )
+        self.exit(EXIT_INPUT, f"citeaudit: {message} (see `{self.prog} --help`)\n")
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="citeaudit", description="Audit an article's claims and citations.")
+    parser.add_argument("--version", action="version", version=f"citeaudit {_version()}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def add_common(sub: argparse.ArgumentParser) -> None:
@@ -78,13 +79,35 @@ def _parser() -> argparse.ArgumentParser:
             default=Path("sources"),
             help="snapshot folder (default: sources/)",
         )
+        talk = sub.add_mutually_exclusive_group()
+        talk.add_argument(
+            "-q",
+            "--quiet",
+            action="store_true",
+            help="print nothing on stdout but what CI reads (annotations); problems and "
+            "errors still go to stderr",
+        )
+        talk.add_argument(
+            "-v", "--verbose", action="store_true", help="also log each stage of the run on stderr"
+        )
 
     extract = commands.add_parser(
-        "extract", help="propose check-worthy claims and merge them into claims.csv"
+        "extract",
+        help="propose check-worthy claims and merge them into claims.csv",
+        description="Propose the check-worthy claims of articles and add them to the claims "
+        "file as 'proposed' rows for an editor to review. Rows already in the file are never "
+        "changed, so an editor's edits survive every run.",
     )
     add_common(extract)
 
-    check = commands.add_parser("check", help="audit articles, write reports, exit 1 on findings")
+    check = commands.add_parser(
+        "check",
+        help="audit articles, write reports, exit 1 on findings",
+        description="Audit articles: resolve every reference, check its metadata and standing, "
+        "judge each claim against its sources, and write the HTML and JSON reports, JUnit XML "
+        "and the site index. Exit 0: nothing at the --fail-on level; 1: something is; 2: bad "
+        "input.",
+    )
     add_common(check)
     check.add_argument(
         "--offline", action="store_true", help="judge from sources/ alone, ask no registry"
@@ -93,7 +116,10 @@ def _parser() -> argparse.ArgumentParser:
         "--out", type=Path, default=Path("reports"), help="report folder (default: reports/)"
     )
     check.add_argument(
-        "--fail-on", choices=list(FAIL_LEVELS), default="broken", help="level that fails the run"
+        "--fail-on",
+        choices=list(FAIL_LEVELS),
+        default="broken",
+        help="level that fails the run (default: broken)",
     )
     check.add_argument(
         "--fail-on-unverified", action="store_true", help="also fail when a registry gave no answer"
@@ -128,7 +154,13 @@ def _parser() -> argparse.ArgumentParser:
         "changes since the previous run)",
     )
 
-    refresh = commands.add_parser("refresh", help="update the source snapshots from the registries")
+    refresh = commands.add_parser(
+        "refresh",
+        help="update the source snapshots from the registries",
+        description="Ask the registries afresh about every reference of the articles and update "
+        "the snapshots in the sources folder; a registry that does not answer never erases a "
+        "stored snapshot.",
+    )
     add_common(refresh)
     for sub in (check, refresh):
         sub.add_argument(
@@ -177,8 +209,9 @@ def _extract(args: argparse.Namespace) -> int:
     proposed = [claim for article in articles for claim in propose_claims(article)]
     merged, stats = merge_claims(existing, proposed)
     write_claims_unless_changed(args.claims, merged, read_as)
-    print(
-        f"{args.claims}: {stats.added} claims proposed, {stats.kept} existing rows kept unchanged"
+    _say(
+        args,
+        f"{args.claims}: {stats.added} claims proposed, {stats.kept} existing rows kept unchanged",
     )
     return EXIT_OK
 
@@ -202,15 +235,18 @@ def _check(args: argparse.Namespace) -> int:
     )
     result = run(args.articles, options, **_site(args))
     _print_skipped(result.skipped)
-    _print_source_changes(result.source_changes)
+    if result.outage:
+        print(f"citeaudit: {result.outage}", file=sys.stderr)
+    _print_source_changes(args, result.source_changes)
     for audit in result.audits:
         summary = audit.report["summary"]
         verdicts = ", ".join(f"{n} {v}" for v, n in sorted(summary["verdicts"].items()))
         refs = Counter(r["doi_status"] for r in audit.report["references"])
-        print(
+        _say(
+            args,
             f"{audit.article.path}: {summary['references']} references "
             f"({', '.join(f'{n} {s}' for s, n in sorted(refs.items()))}); "
-            f"{summary['claims']} claims ({verdicts}) -> {options.out_dir / audit.article.name}.html"
+            f"{summary['claims']} claims ({verdicts}) -> {options.out_dir / audit.article.name}.html",
         )
     if result.site_index is not None:
         index = result.site_index
@@ -219,7 +255,7 @@ def _check(args: argparse.Namespace) -> int:
             if index.compared
             else ""
         )
-        print(f"site index -> {index.page}{changes}")
+        _say(args, f"site index -> {index.page}{changes}")
     _github_outputs(result, options)
     for line in result.failures:
         print(line, file=sys.stderr)
@@ -249,7 +285,7 @@ def _github_outputs(result: RunResult, options: RunOptions) -> None:
 
 def _refresh(args: argparse.Namespace) -> int:
     from citeaudit.pipeline.options import RunOptions
-    from citeaudit.pipeline.resolution import refresh_site
+    from citeaudit.pipeline.resolution import outage_note, refresh_site
 
     # A whole archive in constant memory: articles a batch at a time, nothing kept
     # but counts and changes (the snapshots are in sources/).
@@ -258,26 +294,47 @@ def _refresh(args: argparse.Namespace) -> int:
     _print_skipped(resolution.skipped)
     states = resolution.states
     counts = resolution.counts
-    print(
+    _say(
+        args,
         f"{args.sources}: {sum(states.values())} sources ({', '.join(f'{n} {k}' for k, n in sorted(states.items()))}); "
         f"{counts.get('fresh', 0)} checked recently, {counts.get('written', 0)} updated, "
-        f"{counts.get('unchanged', 0)} unchanged, {counts.get('kept', 0)} kept (no answer)"
+        f"{counts.get('unchanged', 0)} unchanged, {counts.get('kept', 0)} kept (no answer)",
     )
-    _print_source_changes(resolution.changes)
+    _print_source_changes(args, resolution.changes)
+    note = outage_note(resolution)
+    if note:
+        print(f"citeaudit: {note}", file=sys.stderr)
     return EXIT_OK
 
 
-def _print_source_changes(changes: list[Any]) -> None:
+def _print_source_changes(args: argparse.Namespace, changes: list[Any]) -> None:
     """One line per thing the registries say differently since the previous run."""
     if changes:
-        print(f"{len(changes)} change(s) since the previous run:")
+        _say(args, f"{len(changes)} change(s) since the previous run:")
     for change in changes:
         where = ", ".join(change.articles) or change.source_id
-        print(f"  {change.kind}: {change.message} ({where})")
+        _say(args, f"  {change.kind}: {change.message} ({where})")
+
+
+def _say(args: argparse.Namespace, line: str) -> None:
+    """A line of the run's account on stdout, unless --quiet."""
+    if not args.quiet:
+        print(line)
+
+
+def _version() -> str:
+    try:
+        return version("citeaudit")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.verbose:
+        logging.basicConfig(
+            level=logging.INFO, stream=sys.stderr, format="citeaudit: %(name)s: %(message)s"
+        )
     handlers = {"extract": _extract, "check": _check, "refresh": _refresh}
     try:
         return handlers[args.command](args)

@@ -177,6 +177,7 @@ class ReferenceCheck:
     notices: list[dict] = field(default_factory=list)  # retraction/correction notices
     source_file: str | None = None
     provenance: str | None = None  # where the compared record came from
+    registry_answer: bool = True  # False: the record was built from stored pages, not asked
 
 
 @dataclass

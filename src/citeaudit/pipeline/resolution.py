@@ -88,7 +88,24 @@ class Resolution:
     counts: dict[str, int] = field(default_factory=dict)  # sources, fresh, resolved, written...
     requests: dict[str, int] = field(default_factory=dict)  # HTTP attempts per registry
     states: Counter[str] = field(default_factory=Counter)  # "doi_status/match" (refresh_site)
+    # Sources asked afresh that some registry gave no answer for, by registry: an outage
+    # must be said, not only seen as "unverified" further down a report.
+    unanswered: Counter[str] = field(default_factory=Counter)
     skipped: list[Skipped] = field(default_factory=list)  # listed pages not read (refresh_site)
+
+
+def outage_note(resolution: Resolution) -> str | None:
+    """One line saying which registries did not answer this run, or None if all did."""
+    if not resolution.unanswered:
+        return None
+    asked = resolution.counts.get("resolved", 0)
+    silent = ", ".join(
+        f"{name} for {n} of {asked} source(s)" for name, n in sorted(resolution.unanswered.items())
+    )
+    return (
+        f"no answer from {silent}: those references stay unverified (stored snapshots kept); "
+        "check the network and the registry URLs (CITEAUDIT_*_URL)"
+    )
 
 
 def reference_fingerprint(ref: Reference) -> str:
@@ -298,7 +315,8 @@ def _iter_online(
                 done = []
                 for future in as_completed(futures):
                     sid = futures[future]
-                    snapshot, outcome, change = future.result()
+                    snapshot, outcome, change, faults = future.result()
+                    tally.unanswered.update({f.split(":")[0].removesuffix("_search") for f in faults})
                     _add(counts, "resolved", 1)
                     _add(counts, outcome, 1)
                     changes.extend(change)
@@ -350,8 +368,9 @@ def _release_freed_memory() -> None:
 
 def _resolve_one(
     ref: Reference, sources_dir: Path, registries: Any
-) -> tuple[dict[str, Any], str, list[SourceChange]]:
-    """Resolve one reference and decide what to keep: (snapshot, outcome, changes)."""
+) -> tuple[dict[str, Any], str, list[SourceChange], list[str]]:
+    """Resolve one reference and decide what to keep: (snapshot, outcome, changes, the
+    registries' faults in this answer)."""
     from citeaudit.verification.lookup import resolve_contained  # online only: habanero, pyalex
 
     stored = load_snapshot(sources_dir, ref)
@@ -363,12 +382,12 @@ def _resolve_one(
             f"registries unreachable at {fresh['checked_at']} ({'; '.join(faults)}); "
             f"kept the snapshot of {stored.get('checked_at')}"
         )
-        return stored, "kept", []
+        return stored, "kept", [], faults
     if stored is not None and _without_when(stored) == _without_when(fresh):
-        return stored, "unchanged", []
+        return stored, "unchanged", [], faults
     changes = [] if stored is None or faults else source_changes(ref, stored, fresh)
     save_snapshot(sources_dir, ref, fresh)
-    return fresh, "written", changes
+    return fresh, "written", changes, faults
 
 
 def source_changes(

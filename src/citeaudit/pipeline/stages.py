@@ -29,7 +29,7 @@ from citeaudit.pipeline.options import RunOptions
 from citeaudit.pipeline.outputs import check_outputs, report_paths
 from citeaudit.reading.inputs import load_site
 from citeaudit.registries.works import work_from_dict
-from citeaudit.reporting.gate import failures
+from citeaudit.reporting.findings import failing_lines
 from citeaudit.reporting.json_report import build_report, write_json
 from citeaudit.verification.reference_check import check_reference
 from citeaudit.verification.snapshots import snapshot_faults, snapshot_path, source_id
@@ -72,6 +72,8 @@ class RunResult:
     source_changes: list[SourceChange] = field(default_factory=list)
     # Listed pages (URL lists, sitemaps) not audited, with the reason for each.
     skipped: list[Skipped] = field(default_factory=list)
+    # Which registries did not answer, in one line (online runs; None: all answered).
+    outage: str | None = None
 
     @property
     def exit_code(self) -> int:
@@ -266,8 +268,9 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
     result = RunResult(audits)
     html_reports: dict[str, str] = {}
     for audit in audits:
-        lines = failures(audit.report, options.fail_on, options.fail_on_unverified)
+        lines = failing_lines(audit.report, options.fail_on, options.fail_on_unverified)
         audit.report["summary"]["failing"] = bool(lines)
+        audit.report["summary"]["failing_problems"] = len(lines)
         result.failures.extend(lines)
         html_path, json_path = report_paths(audit.article, options)
         write_json(audit.report, json_path)
@@ -319,7 +322,7 @@ def run(
 ) -> RunResult:
     """The whole audit, as `citeaudit check` runs it; a site's pages may be listed in
     URL-list files and sitemaps (see `load_site`)."""
-    from citeaudit.pipeline.resolution import resolve_all
+    from citeaudit.pipeline.resolution import outage_note, resolve_all
 
     articles, skipped = load_site(
         paths,
@@ -330,10 +333,20 @@ def run(
         progress=options.progress,
     )
     check_outputs(articles, options)  # before any work: nothing the user owns is overwritten
+    logger.info("read %d article(s), %d listed page(s) skipped", len(articles), len(skipped))
     claims = load_claims(options, articles)
+    logger.info("%d claim(s) to judge (%s)", len(claims.claims), options.claims_csv)
     resolution = resolve_all(articles, options, settings, records=False, progress=options.progress)
+    logger.info(
+        "%d source(s) %s (%s)",
+        len(resolution.snapshots),
+        "read from snapshots" if options.offline else "resolved",
+        options.sources_dir,
+    )
     audits = audit_articles(articles, claims, resolution.snapshots, options)
+    logger.info("judged with the %r judge; writing reports to %s", options.judge, options.out_dir)
     result = write_reports(audits, options)
     result.source_changes = resolution.changes
+    result.outage = outage_note(resolution)
     result.skipped = skipped
     return result

@@ -117,6 +117,17 @@ def report_findings(report: Mapping[str, Any]) -> list[Finding]:
     return sorted(found, key=Finding.sort_key)
 
 
+def failing_lines(
+    report: Mapping[str, Any], fail_on: str, fail_on_unverified: bool = False
+) -> list[str]:
+    """The lines `citeaudit check` prints for a report's failures, most serious first, as
+    every other output lists them."""
+    path = str(report["article"]["path"])
+    return [
+        f.gate_line(path) for f in report_findings(report) if f.fails(fail_on, fail_on_unverified)
+    ]
+
+
 def _reference_findings(report: Mapping[str, Any]) -> list[Finding]:
     out: list[Finding] = []
     for ref in report.get("references") or []:

@@ -553,6 +553,7 @@ class Page:
     headline_more: str
     status_tone: str  # failing | warning (passing, but with serious problems) | passing
     problems_label: str
+    failing_problems: int
     claims_total: int
     uncited: int
     references_total: int
@@ -718,9 +719,13 @@ def _reference_view(
     doi_badge = _badge(_DOI_STATUS, doi_status, "doi_status")
     if doi is None and doi_status == "unverified":
         doi_badge = Badge("No DOI", "muted", "–", "doi_status", doi_status)
+    match_badge = _badge(_MATCH, str(ref.get("match")), "match")
+    if ref.get("registry_answer") is False and ref.get("match") == "matched":
+        # a snapshot built from stored pages: the fields agree, but no registry said so
+        match_badge = Badge("Matches stored pages, not a registry", "warn", "!", "match", "matched")
     badges = [
         doi_badge,
-        _badge(_MATCH, str(ref.get("match")), "match"),
+        match_badge,
         _badge(_RETRACTION, retraction, "retraction"),
     ]
     if mismatches:
@@ -904,6 +909,11 @@ def _headline(
     )
     add(minor, int(verdicts.get("unverifiable", 0)), "claim unverifiable", "claims unverifiable")
     add(minor, match["ambiguous"], "ambiguous reference match", "ambiguous reference matches")
+    unverified = sum(
+        str(r.get("doi_status")) == "unverified" or str(r.get("match")) == "unverified"
+        for r in refs
+    )
+    add(minor, unverified, "reference not verified", "references not verified")
     add(minor, check_details, "reference with details to check", "references with details to check")
     if not major and not minor:
         clean = "No problems found: every claim is supported and every reference checks out."
@@ -1088,8 +1098,16 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         fail_on=_text(summary.get("fail_on")),
         headline=headline,
         headline_more=headline_more,
-        status_tone="failing" if failing else ("warning" if serious else "passing"),
+        # green only when there is nothing for an editor to look at
+        status_tone="failing"
+        if failing
+        else (
+            "warning"
+            if serious or headline_more or int(summary.get("problems") or 0)
+            else "passing"
+        ),
         problems_label=_plural(int(summary.get("problems") or 0), "problem"),
+        failing_problems=int(summary.get("failing_problems") or 0),
         claims_total=int(summary.get("claims") or len(raw_claims)),
         uncited=int(
             summary.get("uncited_claims")

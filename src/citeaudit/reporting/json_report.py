@@ -19,6 +19,7 @@ from citeaudit.files import atomic_write_text
 from citeaudit.models import Article, ClaimResult, ReferenceCheck, Work
 from citeaudit.reading.article import paragraph_text
 from citeaudit.registries.answers import now_iso
+from citeaudit.reporting.findings import report_findings
 
 SCHEMA_VERSION = "1"
 _CITED_FIELDS = (
@@ -75,6 +76,7 @@ def build_report(
                 "problems": check.problems,
                 "registry": _registry_view(work),
                 "provenance": check.provenance,
+                "registry_answer": check.registry_answer,
                 "source_file": check.source_file,
                 "links": _links(check.doi, work),
             }
@@ -105,7 +107,7 @@ def build_report(
                 "paragraph": paragraph_text(article, sentence.paragraph) if sentence else None,
             }
         )
-    return {
+    report = {
         "schema_version": SCHEMA_VERSION,
         "article": {"name": article.name, "path": article.path, "title": _title(article)},
         "generated_at": now_iso(),
@@ -118,7 +120,8 @@ def build_report(
             "match": dict(Counter(r["match"] for r in references)),
             "retraction": dict(Counter(r["retraction"] for r in references)),
             "verdicts": dict(Counter(c["verdict"] for c in claims)),
-            "problems": sum(len(r["problems"]) for r in references),
+            "problems": 0,  # set below, from the findings
+            "failing_problems": 0,
             "failing": False,
             "fail_on": fail_on,
         },
@@ -128,6 +131,11 @@ def build_report(
         "citations": [asdict(p) for p in article.citation_problems],
         "validation": validation,
     }
+    # One count of problems for every output: the findings each of them lists.
+    findings = report_findings(report)
+    report["summary"]["problems"] = len(findings)
+    report["summary"]["failing_problems"] = sum(f.fails(fail_on) for f in findings)
+    return report
 
 
 def _title(article: Article) -> str | None:

@@ -48,6 +48,7 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
         match=snapshot.get("match", "unverified"),
         retraction="unknown",  # until a record of the cited work is read below
         provenance=_provenance_text(snapshot),
+        registry_answer=(snapshot.get("provenance") or {}).get("kind", "registry") == "registry",
     )
     if work is not None and check.match == "matched":
         check.mismatches = compare_fields(ref, work)
