@@ -195,3 +195,44 @@ def test_judge_option_lists_every_judge_and_overrides_the_environment(workspace)
     rules = [c["verdict"] for c in report["claims"]]
     assert rules != [c["verdict"] for c in default["claims"]]  # the option changed the judge
     assert by_default.returncode == 0
+
+
+def test_a_usage_error_points_at_the_help_of_the_command_that_was_typed(workspace):
+    top = citeaudit(workspace, "chek")
+    assert top.returncode == 2
+    assert top.stderr.strip().endswith("(see `citeaudit --help`)")
+    sub = citeaudit(workspace, "check", ARTICLE, "--fail-on", "sometimes")
+    assert sub.returncode == 2
+    assert sub.stderr.strip().endswith("(see `citeaudit check --help`)")
+
+
+def test_version_is_the_installed_package_version(workspace):
+    from importlib.metadata import version
+
+    result = citeaudit(workspace, "--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"citeaudit {version('citeaudit')}"
+
+
+def test_quiet_leaves_stdout_empty_but_still_reports_failures(workspace):
+    result = citeaudit(workspace, "check", ARTICLE, "--offline", "-q", "--fail-on", "unsupported")
+    assert result.returncode == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("articles/back-muscle-pain.md:2: unsupported: ")
+
+
+def test_verbose_logs_each_stage_on_stderr(workspace):
+    result = citeaudit(workspace, "check", ARTICLE, "--offline", "-v")
+    assert result.returncode == 0, result.stderr
+    assert "read 1 article(s)" in result.stderr
+    assert "45 claim(s) to judge" in result.stderr
+    assert "6 source(s) read from snapshots" in result.stderr
+    assert "back-muscle-pain.md: 6 references" in result.stdout
+
+
+def test_help_describes_each_command_and_names_the_default_fail_level(workspace):
+    extract = citeaudit(workspace, "extract", "--help").stdout
+    assert "Propose the check-worthy claims" in extract and "never changed" in extract
+    check = " ".join(citeaudit(workspace, "check", "--help").stdout.split())
+    assert "level that fails the run (default: broken)" in check
+    assert "Exit 0" in check

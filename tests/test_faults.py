@@ -396,3 +396,44 @@ def test_registries_down_for_the_whole_run_leave_every_reference_unverified_and_
     assert strict.returncode == 1
     lines = strict.stderr.strip().splitlines()
     assert len(lines) == 16 and all(": unverified: [" in line for line in lines)
+
+
+def _closed_port() -> int:
+    """A loopback port nothing listens on: connections are refused, as in an outage."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.mark.parametrize("command", ["check", "refresh"])
+def test_an_outage_is_said_in_one_line_and_the_snapshots_stay_as_they_were(
+    workspace: Path, command: str
+):
+    nowhere = f"http://127.0.0.1:{_closed_port()}"
+    env = {
+        "CITEAUDIT_CROSSREF_URL": nowhere,
+        "CITEAUDIT_OPENALEX_URL": nowhere,
+        "CITEAUDIT_DOI_URL": nowhere,
+        "CITEAUDIT_RETRIES": "0",
+        "CITEAUDIT_CACHE": "off",
+    }
+    before = {p.name: p.read_bytes() for p in (workspace / "sources").iterdir()}
+    result = citeaudit(workspace, command, "articles/back-muscle-pain.md", env=env)
+    assert result.returncode == 0, result.stderr
+    notes = [line for line in result.stderr.splitlines() if "no answer from" in line]
+    assert len(notes) == 1
+    assert notes[0].startswith("citeaudit: no answer from crossref for 6 of 6 source(s)")
+    assert "openalex" in notes[0] and "stay unverified" in notes[0]
+    assert {p.name: p.read_bytes() for p in (workspace / "sources").iterdir()} == before
+
+
+def test_no_outage_note_when_the_registries_answer(workspace: Path, settings: Settings):
+    env = {
+        "CITEAUDIT_CROSSREF_URL": settings.crossref_url,
+        "CITEAUDIT_OPENALEX_URL": settings.openalex_url,
+        "CITEAUDIT_DOI_URL": settings.doi_url,
+        "CITEAUDIT_CACHE": "off",
+    }
+    result = citeaudit(workspace, "refresh", "articles/back-muscle-pain.md", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "no answer from" not in result.stderr

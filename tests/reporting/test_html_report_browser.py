@@ -133,7 +133,7 @@ def test_page_renders_with_summary(
     assert headline.is_displayed()
     assert headline.text == "1 retracted source, 3 claims unsupported."
     status = driver.find_element(By.CSS_SELECTOR, "[data-testid=status]")
-    assert status.is_displayed() and "FAILING" in status.text
+    assert status.is_displayed() and "FAILS CI AT --FAIL-ON BROKEN" in status.text
     shown = {
         el.get_attribute("data-verdict"): int(el.text)
         for el in driver.find_elements(By.CSS_SELECTOR, "[data-testid=verdict-count]")

@@ -316,7 +316,9 @@ def _iter_online(
                 for future in as_completed(futures):
                     sid = futures[future]
                     snapshot, outcome, change, faults = future.result()
-                    tally.unanswered.update({f.split(":")[0].removesuffix("_search") for f in faults})
+                    tally.unanswered.update(
+                        {f.split(":")[0].removesuffix("_search") for f in faults}
+                    )
                     _add(counts, "resolved", 1)
                     _add(counts, outcome, 1)
                     changes.extend(change)

@@ -36,7 +36,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoes
 from markupsafe import Markup, escape
 
 from citeaudit.files import atomic_write_text
-from citeaudit.reporting.findings import CLAIM_KIND_ORDER
+from citeaudit.reporting.findings import CLAIM_KIND_ORDER, report_findings
 
 __all__ = [
     "anchor_id",
@@ -85,6 +85,8 @@ _DOI_STATUS: dict[str, tuple[str, str, str]] = {
 }
 _MATCH: dict[str, tuple[str, str, str]] = {
     "matched": ("Found in registry", "ok", "✓"),
+    # a snapshot built from stored pages: the fields agree, but no registry said so
+    "matched_stored_pages": ("Matches stored pages, not a registry", "warn", "!"),
     "ambiguous": ("Ambiguous registry match", "warn", "!"),
     "not_found": ("Not found in any registry", "bad", "✗"),
     "unverified": ("Registry match unverified", "muted", "?"),
@@ -396,6 +398,23 @@ class Badge:
     icon: str
     kind: str = ""  # what the badge describes, for data-badge
     value: str = ""
+
+
+def _failing_problems(report: Mapping[str, Any]) -> int:
+    """The report's own count; counted again only for a report written before it had one."""
+    summary: Mapping[str, Any] = report.get("summary") or {}
+    if summary.get("failing_problems") is not None:
+        return int(summary["failing_problems"])
+    fail_on = str(summary.get("fail_on") or "broken")
+    return sum(f.fails(fail_on) for f in report_findings(report))
+
+
+def _match_shown(ref: Mapping[str, Any]) -> str:
+    """The match as an editor must read it: "matched" only on a registry's word."""
+    match = str(ref.get("match"))
+    if match == "matched" and ref.get("registry_answer") is False:
+        return "matched_stored_pages"
+    return match
 
 
 def _badge(table: Mapping[str, tuple[str, str, str]], value: str, kind: str) -> Badge:
@@ -719,13 +738,9 @@ def _reference_view(
     doi_badge = _badge(_DOI_STATUS, doi_status, "doi_status")
     if doi is None and doi_status == "unverified":
         doi_badge = Badge("No DOI", "muted", "–", "doi_status", doi_status)
-    match_badge = _badge(_MATCH, str(ref.get("match")), "match")
-    if ref.get("registry_answer") is False and ref.get("match") == "matched":
-        # a snapshot built from stored pages: the fields agree, but no registry said so
-        match_badge = Badge("Matches stored pages, not a registry", "warn", "!", "match", "matched")
     badges = [
         doi_badge,
-        match_badge,
+        _badge(_MATCH, _match_shown(ref), "match"),
         _badge(_RETRACTION, retraction, "retraction"),
     ]
     if mismatches:
@@ -1070,7 +1085,10 @@ def _build_page(report: Mapping[str, Any]) -> Page:
                 break
     reference_counts = [
         ("DOI", _counts(summary.get("doi_status") or {}, _DOI_STATUS, "doi-status-count")),
-        ("Registry match", _counts(summary.get("match") or {}, _MATCH, "match-count")),
+        (
+            "Registry match",
+            _counts(Counter(_match_shown(r) for r in raw_refs), _MATCH, "match-count"),
+        ),
         ("Retraction", _counts(summary.get("retraction") or {}, _RETRACTION, "retraction-count")),
         (
             "Field mismatches",
@@ -1107,7 +1125,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
             else "passing"
         ),
         problems_label=_plural(int(summary.get("problems") or 0), "problem"),
-        failing_problems=int(summary.get("failing_problems") or 0),
+        failing_problems=_failing_problems(report),
         claims_total=int(summary.get("claims") or len(raw_claims)),
         uncited=int(
             summary.get("uncited_claims")
