@@ -16,6 +16,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citeaudit.config import Settings
 from citeaudit.errors import InputError
 from citeaudit.reporting.gate import FAIL_LEVELS
 
@@ -337,6 +338,7 @@ def main(argv: list[str] | None = None) -> int:
         )
     handlers = {"extract": _extract, "check": _check, "refresh": _refresh}
     try:
+        Settings.from_env()  # a bad setting stops every run, offline ones too
         return handlers[args.command](args)
     except InputError as exc:
         print(f"citeaudit: {exc}", file=sys.stderr)

@@ -22,7 +22,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:12]}{TEMP_SUFFIX}")
     # os.open with 0o666 lets the umask decide, as for any newly created file; mkstemp's
     # 0o600 would make a shared claims.csv unreadable to the rest of the team.
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    except OSError as exc:  # name the file the user asked for, not the hidden temporary one
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
@@ -31,6 +34,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
         with contextlib.suppress(FileNotFoundError):
             os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
         os.replace(tmp, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise OSError(exc.errno, exc.strerror, os.fspath(path)) from None
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -67,6 +74,19 @@ def remove_stale_temp_files(directory: Path, older_than: float = STALE_TEMP_SECO
 def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Like `atomic_write_bytes`; newlines are written exactly as given, never translated."""
     atomic_write_bytes(path, text.encode(encoding))
+
+
+def write_text_if_changed(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> bool:
+    """`atomic_write_text`, skipped when the file already holds exactly `text`: a run that
+    found nothing new leaves tracked outputs (and their times) alone. True if written."""
+    data = text.encode(encoding)
+    try:
+        if Path(path).read_bytes() == data:
+            return False
+    except OSError:  # absent or unreadable: write it
+        pass
+    atomic_write_bytes(path, data)
+    return True
 
 
 def _fsync_directory(directory: Path) -> None:

@@ -100,6 +100,8 @@ class Article:
     # Inline markers that name no reference (or several), e.g. "[7]" on line 12 when the
     # list has 6. The sentence is then judged without that source.
     citation_problems: list[CitationProblem] = field(default_factory=list)
+    title: str | None = None  # the Markdown "# H1" heading, when the article has one
+    references_heading: int | None = None  # line of the reference list's heading, if found
 
 
 @dataclass

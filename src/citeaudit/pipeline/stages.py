@@ -30,7 +30,7 @@ from citeaudit.pipeline.outputs import check_outputs, report_paths
 from citeaudit.reading.inputs import load_site
 from citeaudit.registries.works import work_from_dict
 from citeaudit.reporting.findings import failing_lines
-from citeaudit.reporting.json_report import build_report, write_json
+from citeaudit.reporting.json_report import build_report, keep_time_if_unchanged, write_json
 from citeaudit.verification.reference_check import check_reference
 from citeaudit.verification.snapshots import snapshot_faults, snapshot_path, source_id
 
@@ -273,6 +273,7 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
         audit.report["summary"]["failing_problems"] = len(lines)
         result.failures.extend(lines)
         html_path, json_path = report_paths(audit.article, options)
+        keep_time_if_unchanged(audit.report, json_path)
         write_json(audit.report, json_path)
         write_html(audit.report, html_path)
         result.report_paths.extend([html_path, json_path])

@@ -29,6 +29,7 @@ _REFERENCES_HEADING = re.compile(
 # Page furniture scraped along with the article: not prose, never a claim.
 _TRAILER = re.compile(r"^\s*(comments?|share|related posts?|leave a reply)\s*:?\s*$", re.I)
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
+_H1 = re.compile(r"^\s*#\s+(\S.*?)\s*#*\s*$")
 
 
 def read_article(path: Path) -> Article:
@@ -80,6 +81,8 @@ def parse_article(text: str, name: str, path: str) -> Article:
         sentences=sentences,
         references=references,
         citation_problems=problems,
+        title=next((h.group(1).strip() for h in map(_H1.match, body_lines) if h), None),
+        references_heading=None if ref_start is None else ref_start + 1,
     )
 
 

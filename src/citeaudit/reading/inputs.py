@@ -79,6 +79,12 @@ def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Articl
     if isinstance(path, str) and is_url(path):
         return read_web_article(path, fetcher or web_fetcher())
     path = Path(path)
+    if path.suffix.lower() not in ARTICLE_SUFFIXES:
+        raise InputError(
+            f"unsupported article format '{path.suffix or '(none)'}' "
+            f"(expected {', '.join(ARTICLE_SUFFIXES)})",
+            path=path,
+        )
     if path.suffix.lower() not in HTML_SUFFIXES:
         return read_article(path)
     return parse_article(
@@ -228,10 +234,19 @@ def load_articles(paths: Sequence[Path | str], settings: Settings | None = None)
     # Folders become the articles inside them; HTML pages are read for their main text.
     articles = [read_any_article(p, fetcher) for p in locations]
     for article in articles:
+        if not article.references and article.references_heading is not None:
+            raise InputError(
+                "no references found: no line under the reference list's heading reads as a "
+                "reference (one per line, each with its authors, year and title, in APA, "
+                "Vancouver, Harvard, Chicago, MLA or IEEE style)",
+                path=article.path,
+                row=article.references_heading,
+            )
         if not article.references:
             raise InputError(
-                "no references found: expected a heading such as 'References', 'Sources' or "
-                "'Bibliography' followed by the reference list, one reference per line",
+                "no references found: expected a heading such as 'References', 'Sources', "
+                "'Works Cited' or 'Bibliography' followed by the reference list, one reference "
+                "per line",
                 path=article.path,
             )
     _check_unique_names(articles)

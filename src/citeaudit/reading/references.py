@@ -125,6 +125,19 @@ def strip_numbering(line: str) -> tuple[int | None, str]:
     return int(number), line[match.end() :].strip()
 
 
+# MLA: Surname, Given. "Title." Container, vol. 73, no. 4, 1994, pp. 256-63.
+_MLA_ARTICLE = re.compile(
+    r"^(?P<authors>[^“\"]+?)\.\s+[“\"](?P<title>[^”\"]+?)[”\"]\s+(?P<container>[^,]+?),"
+    r"(?P<rest>.*\b(?:vol\.|no\.|pp?\.)\s*.*)$"
+)
+# MLA book: Surname, Given, et al. Title: Subtitle. 2nd ed., Publisher, 1999.
+_MLA_BOOK = re.compile(
+    rf"^(?P<authors>{_SURNAME},\s+.+?(?:et al|[a-z]{{2,}}))\.\s+(?P<title>[^.]+?)\.\s+"
+    rf"(?P<rest>(?:[^.]*\bed\.,\s*)?[^.]*?,\s*(?P<year>{_YEAR}))\.?$"
+)
+_MLA_NAME_START = re.compile(rf"^{_SURNAME},\s+(?:[{_UPPER}]\.\s+)*[{_UPPER}][a-z]+")
+
+
 def looks_like_reference(line: str) -> bool:
     """Whether a line in a reference section is a reference rather than commentary.
 
@@ -139,7 +152,12 @@ def looks_like_reference(line: str) -> bool:
         or re.match(rf"^(?:[{_UPPER}]\.\s?)+\s?{_SURNAME},", text)
     )
     has_identifier = bool(find_doi(text) or _PMID.search(text))
-    return (has_year and starts_with_author) or has_identifier or (number is not None and has_year)
+    mla = bool(_MLA_NAME_START.match(text) and (_MLA_ARTICLE.match(text) or _MLA_BOOK.match(text)))
+    return (
+        (has_year and (starts_with_author or mla))
+        or has_identifier
+        or (number is not None and has_year)
+    )
 
 
 def parse_reference(raw: str, line_number: int) -> Reference:
@@ -156,6 +174,8 @@ def parse_reference(raw: str, line_number: int) -> Reference:
     if url := _URL.search(text):
         ref.url = url.group(0).rstrip(".,;)")
     body = _without_identifiers(text)
+    if _parse_mla(body, ref):
+        return _tidy(ref)
     vancouver = _find_vancouver_date(body)
     paren = _YEAR_PAREN.search(body)
     if (
@@ -174,11 +194,66 @@ def parse_reference(raw: str, line_number: int) -> Reference:
         _parse_ieee(body, ref)
     else:
         _parse_vancouver_book(body, ref)
+    return _tidy(ref)
+
+
+def _tidy(ref: Reference) -> Reference:
     if ref.title:
         ref.title = ref.title.strip().rstrip(",;") or None
     if ref.container:
         ref.container = ref.container.strip(" ,.;") or None
     return ref
+
+
+def _parse_mla(body: str, ref: Reference) -> bool:
+    """MLA (9th ed.): names in full, the title in quotes or alone, then "vol., no., pp."
+    Tried first: its "Surname, Given." start reads as initials to the other families."""
+    if not _MLA_NAME_START.match(body):
+        return False
+    if article := _MLA_ARTICLE.match(body):
+        rest = article.group("rest")
+        year = re.search(rf"\b({_YEAR})\b", rest)
+        if year is None:
+            return False
+        ref.authors = _mla_authors(article.group("authors"))
+        ref.title = article.group("title").strip().rstrip(".")
+        ref.container = article.group("container")
+        ref.year = int(year.group(1))
+        if volume := re.search(r"\bvol\.\s*([\w-]+)", rest):
+            ref.volume = volume.group(1)
+        if issue := re.search(r"\bno\.\s*([\w-]+)", rest):
+            ref.issue = issue.group(1)
+        if pages := re.search(r"\bpp?\.\s*([\w]+(?:\s*[-–]\s*[\w]+)?)", rest):
+            ref.pages = re.sub(r"\s*[–]\s*", "-", pages.group(1))
+        return True
+    if book := _MLA_BOOK.match(body):
+        ref.authors = _mla_authors(book.group("authors"))
+        ref.title = book.group("title").strip()
+        ref.year = int(book.group("year"))
+        ref.kind = "book"
+        publisher = re.sub(r"^[^.]*\bed\.,\s*", "", book.group("rest"))
+        ref.publisher = publisher.rsplit(",", 1)[0].strip() or None
+        return True
+    return False
+
+
+def _mla_authors(segment: str) -> list[str]:
+    """"Cummings, T. Michael, and Adrian R. White" -> ["Cummings, T. Michael", "White,
+    Adrian R."]: the first name inverted, the others as written (MLA's order)."""
+    segment = _ET_AL.sub("", segment).strip(" ,")
+    if re.search(r"[a-z]{2}\.$", segment):  # the list's full stop, not an initial's
+        segment = segment[:-1]
+    first, _, others = segment.partition(", and ") if ", and " in segment else (segment, "", "")
+    names = [first.strip()]
+    for other in re.split(r",\s*(?:and\s+)?|\s+and\s+", others):
+        words = other.strip().split()
+        if words:
+            names.append(f"{words[-1]}, {' '.join(words[:-1])}".strip(", "))
+    if len(names) == 1 and " and " in first:  # "Hong, Chang-Zern and Jan Smith"
+        lead, _, second = first.partition(" and ")
+        words = second.split()
+        names = [lead.strip(), f"{words[-1]}, {' '.join(words[:-1])}".strip(", ")]
+    return names
 
 
 def _without_identifiers(text: str) -> str:

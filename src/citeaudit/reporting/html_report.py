@@ -35,7 +35,7 @@ import nh3
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from citeaudit.files import atomic_write_text
+from citeaudit.files import write_text_if_changed
 from citeaudit.reporting.findings import CLAIM_KIND_ORDER, report_findings
 
 __all__ = [
@@ -174,7 +174,7 @@ def write_html(report: Mapping[str, Any], path: Path) -> None:
     """Write the page atomically, so a reader never opens a half-written report."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, render_html(report))
+    write_text_if_changed(path, render_html(report))
 
 
 # ---------------------------------------------------------------------------------------

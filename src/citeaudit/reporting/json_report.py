@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from citeaudit.files import atomic_write_text
+from citeaudit.files import write_text_if_changed
 from citeaudit.models import Article, ClaimResult, ReferenceCheck, Work
 from citeaudit.reading.article import paragraph_text
 from citeaudit.registries.answers import now_iso
@@ -139,6 +139,9 @@ def build_report(
 
 
 def _title(article: Article) -> str | None:
+    """The article's "# H1" heading; for a web page without one, its first line."""
+    if article.title:
+        return article.title
     return (
         article.sentences[0].text if article.sentences and article.path.endswith(".html") else None
     )
@@ -153,4 +156,24 @@ def _registry_view(work: Work | None) -> dict[str, Any] | None:
 
 
 def write_json(report: dict[str, Any], path: Path) -> None:
-    atomic_write_text(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+    write_text_if_changed(path, json.dumps(report, indent=2, ensure_ascii=False) + "\n")
+
+
+def keep_time_if_unchanged(report: dict[str, Any], path: Path) -> None:
+    """Give `report` the time of the report at `path` when the two differ in nothing else.
+
+    Every output shows when its report was made; a run that found nothing new then
+    rewrites nothing (the HTML, JUnit and index follow the report's time), so a team
+    that tracks reports/ in git sees a change only when there is one.
+    """
+    try:
+        old = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return
+    new = json.loads(json.dumps(report, ensure_ascii=False))  # as it would be read back
+    if (
+        isinstance(old, dict)
+        and isinstance(old.get("generated_at"), str)
+        and {**old, "generated_at": None} == {**new, "generated_at": None}
+    ):
+        report["generated_at"] = old["generated_at"]

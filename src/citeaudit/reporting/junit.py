@@ -28,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from citeaudit.files import atomic_write_text
+from citeaudit.files import write_text_if_changed
 from citeaudit.reporting.findings import Finding, report_findings
 
 # Characters XML 1.0 cannot carry at all, even escaped; article text may hold them.
@@ -56,7 +56,7 @@ def write_junit(reports: Sequence[Mapping[str, Any]], path: Path, **options: Any
     """Write the JUnit file atomically (a CI step may read it while another run writes)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(path, junit_xml(reports, **options))
+    write_text_if_changed(path, junit_xml(reports, **options))
     return path
 
 

@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 from markupsafe import Markup
 
-from citeaudit.files import atomic_write_text
+from citeaudit.files import write_text_if_changed
 from citeaudit.registries.answers import now_iso
 from citeaudit.reporting.findings import CATEGORY_ORDER, CATEGORY_TITLES, report_findings
 
@@ -100,6 +100,7 @@ def update_site_index(
     out_dir = Path(out_dir)
     state_path, page_path = out_dir / STATE_FILE, out_dir / PAGE_FILE
     previous, note = read_state(state_path)
+    as_before = _without_time(previous)  # before the entries below are marked
     articles: dict[str, dict[str, Any]] = dict(previous.get("articles") or {})
     for entry in articles.values():
         entry["in_this_run"] = False
@@ -122,11 +123,17 @@ def update_site_index(
         "fail_on_unverified": fail_on_unverified,
         "articles": dict(sorted(articles.items())),
     }
+    if _without_time(state) == as_before:
+        state["updated_at"] = previous["updated_at"]  # nothing changed: nothing rewritten
     out_dir.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(state_path, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
+    write_text_if_changed(state_path, json.dumps(state, indent=2, ensure_ascii=False) + "\n")
     index = SiteIndex(page_path, state_path, changes, note)
-    atomic_write_text(page_path, render_index(state, note))
+    write_text_if_changed(page_path, render_index(state, note))
     return index
+
+
+def _without_time(state: Mapping[str, Any]) -> str:
+    return json.dumps({**state, "updated_at": None}, sort_keys=True, ensure_ascii=False)
 
 
 def read_state(path: Path) -> tuple[dict[str, Any], str | None]:
