@@ -172,7 +172,11 @@ BAD_ARTICLES: dict[str, tuple[str, bytes | None, tuple[str, ...]]] = {
         b"Massage helps. " * 360_000,
         ("articles/huge.md: article is 5273 KiB, over the 5120 KiB limit",),
     ),
-    "PDF": ("paper.pdf", b"%PDF-1.4\n", ("articles/paper.pdf: unsupported article format '.pdf'",)),
+    "PDF": (
+        "paper.pdf",
+        b"%PDF-1.4\n",
+        ("articles/paper.pdf: unsupported article format '.pdf'", ".md", ".txt", ".html"),
+    ),
     "Word": ("paper.docx", b"PK\x03\x04", ("unsupported article format '.docx'",)),
     "no suffix": ("README", b"text", ("articles/README: unsupported article format '(none)'",)),
     "no References section": (
@@ -183,7 +187,9 @@ BAD_ARTICLES: dict[str, tuple[str, bytes | None, tuple[str, ...]]] = {
     "a References heading over no references": (
         "hollow.md",
         b"Massage relieves pain.\n\nReferences\n\nSee our shop for details.\n",
-        ("articles/hollow.md: no references found",),
+        (
+            "articles/hollow.md: row 3: no references found: no line under the reference list's heading",
+        ),
     ),
     "a directory": ("folder.md", None, ("articles/folder.md: cannot read article",)),
 }
@@ -294,10 +300,12 @@ def test_an_isbn_with_a_wrong_check_digit_is_a_mismatch_on_its_line(workspace: P
         ("CITEAUDIT_OPENALEX_URL", "file:///etc/passwd", "is not an http(s) URL with a host"),
     ],
 )
+@pytest.mark.parametrize("command", [("refresh",), ("check", "--offline"), ("extract",)])
 def test_bad_settings_are_refused_naming_the_variable(
-    workspace: Path, variable: str, value: str, fragment: str
+    workspace: Path, variable: str, value: str, fragment: str, command: tuple[str, ...]
 ):
-    result = citeaudit(workspace, "refresh", ARTICLE, env={variable: value})
+    """Offline too: a setting that is wrong now is wrong the day the run goes online."""
+    result = citeaudit(workspace, command[0], ARTICLE, *command[1:], env={variable: value})
     assert_refused(result, "citeaudit: ", variable, fragment)
 
 
@@ -308,6 +316,14 @@ def test_a_damaged_snapshot_is_refused_naming_it(workspace: Path):
         citeaudit(workspace, "check", ARTICLE, "--offline"),
         f"sources/{snapshot.name}: row 2: not valid JSON",
     )
+
+
+def test_an_output_that_cannot_be_written_is_named_as_given_not_by_a_temporary_name(
+    workspace: Path,
+):
+    result = citeaudit(workspace, "check", ARTICLE, "--offline", "--junit", "/proc/junit.xml")
+    assert_refused(result, "citeaudit: /proc/junit.xml: cannot read or write")
+    assert ".tmp" not in result.stderr
 
 
 def test_an_output_folder_that_is_a_file_is_refused(workspace: Path):

@@ -231,8 +231,34 @@ def test_verbose_logs_each_stage_on_stderr(workspace):
 
 
 def test_help_describes_each_command_and_names_the_default_fail_level(workspace):
-    extract = citeaudit(workspace, "extract", "--help").stdout
+    extract = " ".join(citeaudit(workspace, "extract", "--help").stdout.split())
     assert "Propose the check-worthy claims" in extract and "never changed" in extract
     check = " ".join(citeaudit(workspace, "check", "--help").stdout.split())
     assert "level that fails the run (default: broken)" in check
     assert "Exit 0" in check
+
+
+def test_the_reports_title_is_the_articles_h1(workspace):
+    seed = (workspace / ARTICLE).read_text(encoding="utf-8")
+    (workspace / "articles" / "titled.md").write_text("# Back muscle pain\n\n" + seed, "utf-8")
+    result = citeaudit(workspace, "check", "articles/titled.md", "--offline")
+    assert result.returncode == 0, result.stderr
+    report = json.loads((workspace / "reports" / "titled.json").read_text())
+    assert report["article"]["title"] == "Back muscle pain"
+
+
+def test_a_run_that_finds_nothing_new_rewrites_no_output(workspace):
+    outputs = ["--markdown", "summary.md", "--junit", "junit.xml"]
+    for _ in range(2):  # the second run is the first the site index compares with another
+        assert citeaudit(workspace, "check", ARTICLE, "--offline", *outputs).returncode == 0
+    files = [*(workspace / "reports").iterdir(), workspace / "summary.md", workspace / "junit.xml"]
+    before = {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in files}
+    assert citeaudit(workspace, "check", ARTICLE, "--offline", *outputs).returncode == 0
+    assert {p.name: (p.read_bytes(), p.stat().st_mtime_ns) for p in files} == before
+    # a real change is written: the report of a stricter run says it fails
+    assert (
+        citeaudit(workspace, "check", ARTICLE, "--offline", "--fail-on", "unsupported").returncode
+        == 1
+    )
+    report = json.loads((workspace / "reports" / "back-muscle-pain.json").read_text())
+    assert report["summary"]["failing"] is True

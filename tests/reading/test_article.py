@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from citeaudit.errors import InputError
-from citeaudit.reading.article import read_article
+from citeaudit.reading.article import parse_article, read_article
 
 SEED = Path(__file__).resolve().parents[2] / "articles" / "back-muscle-pain.md"
 
@@ -75,3 +75,30 @@ def test_huge_article_is_refused(tmp_path: Path):
     path.write_bytes(b"word " * (1_100_000))
     with pytest.raises(InputError, match="over the 5120 KiB limit"):
         read_article(path)
+
+
+def test_a_works_cited_list_in_mla_style_is_read_under_its_heading():
+    text = (
+        "# Trigger points and back pain\n\n"
+        "Needling eased trigger point pain in a review (Cummings and White).\n\n"
+        "## Works Cited\n\n"
+        'Cummings, T. Michael, and Adrian R. White. "Needling Therapies in the Management of '
+        'Myofascial Trigger Point Pain: A Systematic Review." Archives of Physical Medicine and '
+        "Rehabilitation, vol. 82, no. 7, 2001, pp. 986-92.\n"
+        'Hong, Chang-Zern. "Lidocaine Injection versus Dry Needling to Myofascial Trigger Point." '
+        "American Journal of Physical Medicine & Rehabilitation, vol. 73, no. 4, 1994, pp. 256-63.\n"
+    )
+    article = parse_article(text, name="mla", path="mla.md")
+    assert [r.first_author_surname for r in article.references] == ["Cummings", "Hong"]
+    assert [r.line for r in article.references] == [7, 8]
+    assert article.references_heading == 5
+
+
+def test_the_markdown_h1_is_the_articles_title():
+    article = parse_article(
+        "# Back pain: what helps\n\nMassage relieved pain in a trial [1].\n\nReferences\n\n"
+        "1. Smith J. Massage for pain. BMJ. 2001;1:1-2.\n",
+        name="t",
+        path="t.md",
+    )
+    assert article.title == "Back pain: what helps"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from citeaudit.reading.article import read_article
-from citeaudit.reading.references import parse_reference
+from citeaudit.reading.references import looks_like_reference, parse_reference
 
 SEED = Path(__file__).resolve().parents[2] / "articles" / "back-muscle-pain.md"
 
@@ -214,3 +214,38 @@ def test_an_author_named_like_an_access_note_is_still_an_author():
         "Smith, J. (2019). Back pain. Spine, 3(2), 1-9. Accessed March 3, 2020.", 1
     )
     assert (noted.year, noted.container, noted.volume) == (2019, "Spine", "3")
+
+
+# MLA (9th edition) entries, written for these tests in the shape MLA prescribes.
+MLA_ARTICLE = (
+    'Cummings, T. Michael, and Adrian R. White. "Needling Therapies in the Management of '
+    'Myofascial Trigger Point Pain: A Systematic Review." Archives of Physical Medicine and '
+    "Rehabilitation, vol. 82, no. 7, 2001, pp. 986-92."
+)
+MLA_BOOK = (
+    "Simons, David G., et al. Myofascial Pain and Dysfunction: The Trigger Point Manual. "
+    "2nd ed., Williams & Wilkins, 1999."
+)
+
+
+def test_an_mla_journal_entry_is_parsed_field_for_field():
+    assert looks_like_reference(MLA_ARTICLE)
+    ref = parse_reference(MLA_ARTICLE, line_number=1)
+    assert ref.authors == ["Cummings, T. Michael", "White, Adrian R."]
+    assert ref.title == (
+        "Needling Therapies in the Management of Myofascial Trigger Point Pain: A Systematic Review"
+    )
+    assert ref.container == "Archives of Physical Medicine and Rehabilitation"
+    assert (ref.year, ref.volume, ref.issue, ref.pages) == (2001, "82", "7", "986-92")
+
+
+def test_an_mla_book_entry_is_parsed_with_its_publisher():
+    assert looks_like_reference(MLA_BOOK)
+    ref = parse_reference(MLA_BOOK, line_number=1)
+    assert ref.authors == ["Simons, David G."]
+    assert ref.title == "Myofascial Pain and Dysfunction: The Trigger Point Manual"
+    assert (ref.year, ref.kind, ref.publisher) == (1999, "book", "Williams & Wilkins")
+
+
+def test_a_sentence_that_starts_like_a_name_is_not_an_mla_entry():
+    assert not looks_like_reference("However, Smith found that pain eased in trials from 1994.")

@@ -20,7 +20,7 @@ from citeaudit.claims.csv_file import read_claims
 from citeaudit.claims.proposals import propose_claims
 from citeaudit.config import Settings
 from citeaudit.errors import InputError
-from citeaudit.files import atomic_write_text
+from citeaudit.files import write_text_if_changed
 from citeaudit.judging.claim import judge_claim
 from citeaudit.judging.evidence import source_text
 from citeaudit.judging.judgment import Judgment
@@ -290,7 +290,7 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
     if options.markdown is not None:
         result.markdown_path = options.markdown
         options.markdown.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(options.markdown, run_summary_markdown(result, options))
+        write_text_if_changed(options.markdown, run_summary_markdown(result, options))
     return result
 
 
