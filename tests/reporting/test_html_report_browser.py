@@ -359,3 +359,28 @@ def test_site_index_contrast_meets_wcag_aa(driver: WebDriver, index_url: str) ->
     open_page(driver, index_url)
     selector = ".badge, .count-chip, a, .path, .change-msg, .delta-new, .delta-resolved, .meta"
     assert driver.execute_script(CONTRAST_JS, selector) == []
+
+
+def test_on_a_phone_the_page_never_scrolls_sideways(driver: WebDriver, sample_url: str) -> None:
+    """390 px, a common phone width: the triage table stacks instead of overflowing."""
+    size = driver.get_window_size()
+    try:
+        driver.set_window_size(390, 844)
+        open_page(driver, sample_url)
+        overflow = driver.execute_script(
+            "const e = document.documentElement; return e.scrollWidth - e.clientWidth;"
+        )
+        assert overflow <= 0
+        fixes = driver.find_elements(By.CSS_SELECTOR, "[data-testid=fix-item]")
+        assert fixes and all(f.size["width"] <= 390 for f in fixes)
+    finally:
+        driver.set_window_size(size["width"], size["height"])
+
+
+def test_a_claim_card_is_headed_by_the_claims_own_words(driver: WebDriver, sample_url: str) -> None:
+    open_page(driver, sample_url)
+    card = driver.find_element(By.CSS_SELECTOR, "[data-testid=claim]")
+    heading = card.find_element(By.CSS_SELECTOR, "h3").text
+    text = card.get_attribute("data-claim-id")
+    assert heading.startswith("“") and not heading.startswith(f"Claim {text}")
+    assert "score" not in card.text.lower()
