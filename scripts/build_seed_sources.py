@@ -16,7 +16,7 @@ from citeaudit.doi import find_doi
 from citeaudit.models import Work
 from citeaudit.reading.article import read_article
 from citeaudit.registries.answers import now_iso
-from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, save_snapshot, source_id
+from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, cited_as, save_snapshot, source_id
 
 ROOT = Path(__file__).resolve().parent.parent
 FACTS = ROOT / "data" / "seed-references"
@@ -84,12 +84,7 @@ def main() -> None:
         snapshot = {
             "schema": SNAPSHOT_SCHEMA,
             "id": source_id(ref),
-            "cited_as": {
-                "first_author": ref.first_author_surname,
-                "year": ref.year,
-                "title": ref.title,
-                "doi": ref.doi,
-            },
+            "cited_as": cited_as(ref),
             "work": asdict(work) if work else None,
             "doi": work.doi if work else None,
             "doi_status": "unverified",

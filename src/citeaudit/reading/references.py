@@ -238,7 +238,7 @@ def _parse_mla(body: str, ref: Reference) -> bool:
 
 
 def _mla_authors(segment: str) -> list[str]:
-    """"Cummings, T. Michael, and Adrian R. White" -> ["Cummings, T. Michael", "White,
+    """ "Cummings, T. Michael, and Adrian R. White" -> ["Cummings, T. Michael", "White,
     Adrian R."]: the first name inverted, the others as written (MLA's order)."""
     segment = _ET_AL.sub("", segment).strip(" ,")
     if re.search(r"[a-z]{2}\.$", segment):  # the list's full stop, not an initial's

@@ -24,7 +24,7 @@ from citeaudit.registries.europepmc import EuropePMCClient, add_europepmc_abstra
 from citeaudit.registries.openalex import OpenAlexClient
 from citeaudit.registries.works import crossref_work, merge_works, openalex_work
 from citeaudit.verification.matching import accept_candidate, doi_confirms, pick_candidate
-from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, source_id
+from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, cited_as, source_id
 
 logger = logging.getLogger(__name__)
 
@@ -120,12 +120,7 @@ def resolve_reference(ref: Reference, registries: Registries) -> dict[str, Any]:
     return {
         "schema": SNAPSHOT_SCHEMA,
         "id": source_id(ref),
-        "cited_as": {
-            "first_author": ref.first_author_surname,
-            "year": ref.year,
-            "title": ref.title,
-            "doi": ref.doi,
-        },
+        "cited_as": cited_as(ref),
         "work": asdict(work) if work else None,
         "doi": doi,
         "doi_status": doi_status,
@@ -304,12 +299,7 @@ def resolve_contained(ref: Reference, registries: Any) -> dict[str, Any]:
         return {
             "schema": SNAPSHOT_SCHEMA,
             "id": source_id(ref),
-            "cited_as": {
-                "first_author": ref.first_author_surname,
-                "year": ref.year,
-                "title": ref.title,
-                "doi": ref.doi,
-            },
+            "cited_as": cited_as(ref),
             "work": None,
             "doi": None,
             "doi_status": "unverified",

@@ -39,6 +39,16 @@ def source_id(ref: Reference) -> str:
     return f"{surname}-{ref.year or 'nd'}-{title}"
 
 
+def cited_as(ref: Reference) -> dict[str, Any]:
+    """What the article wrote, as every snapshot records it beside the registries' answers."""
+    return {
+        "first_author": ref.first_author_surname,
+        "year": ref.year,
+        "title": ref.title,
+        "doi": ref.doi,
+    }
+
+
 def snapshot_path(sources_dir: Path, ref: Reference) -> Path:
     return sources_dir / f"{source_id(ref)}.json"
 
