@@ -425,6 +425,11 @@ def test_an_outage_is_said_in_one_line_and_the_snapshots_stay_as_they_were(
     assert notes[0].startswith("citeaudit: no answer from crossref for 6 of 6 source(s)")
     assert "openalex" in notes[0] and "stay unverified" in notes[0]
     assert {p.name: p.read_bytes() for p in (workspace / "sources").iterdir()} == before
+    if command == "check":  # and the report says it where the editor looks first
+        report = json.loads((workspace / "reports" / "back-muscle-pain.json").read_text())
+        assert report["summary"]["registry_outage"] == notes[0].removeprefix("citeaudit: ")
+        html = (workspace / "reports" / "back-muscle-pain.html").read_text()
+        assert "Registries: no answer from crossref" in html
 
 
 def test_no_outage_note_when_the_registries_answer(workspace: Path, settings: Settings):

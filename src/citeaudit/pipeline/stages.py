@@ -257,10 +257,13 @@ def audit_articles(
     return audits
 
 
-def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
+def write_reports(
+    audits: list[ArticleAudit], options: RunOptions, *, outage: str | None = None
+) -> RunResult:
     """Write each article's JSON and HTML report, apply the CI gate, and write the run's
     outputs for CI: the JUnit file, the site index (with the changes since the previous
-    run) and, when asked for, the Markdown summary."""
+    run) and, when asked for, the Markdown summary. `outage` (which registries did not
+    answer this run) is said in every report that has a reference they left unverified."""
     from citeaudit.reporting.html_report import write_html
     from citeaudit.reporting.junit import write_junit
 
@@ -270,6 +273,8 @@ def write_reports(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
     for audit in audits:
         lines = failing_lines(audit.report, options.fail_on, options.fail_on_unverified)
         audit.report["summary"]["failing"] = bool(lines)
+        if outage and any("unverified" in (c.doi_status, c.match) for c in audit.references):
+            audit.report["summary"]["registry_outage"] = outage
         audit.report["summary"]["failing_problems"] = len(lines)
         result.failures.extend(lines)
         html_path, json_path = report_paths(audit.article, options)
@@ -346,8 +351,9 @@ def run(
     )
     audits = audit_articles(articles, claims, resolution.snapshots, options)
     logger.info("judged with the %r judge; writing reports to %s", options.judge, options.out_dir)
-    result = write_reports(audits, options)
+    outage = outage_note(resolution)
+    result = write_reports(audits, options, outage=outage)
     result.source_changes = resolution.changes
-    result.outage = outage_note(resolution)
+    result.outage = outage
     result.skipped = skipped
     return result

@@ -1071,6 +1071,8 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         )
         for v in report.get("validation") or []
     ]
+    if summary.get("registry_outage"):
+        headline_more = f"{headline_more} Registries: {summary['registry_outage']}.".strip()
     failed_checks = [v.name for v in validation if not v.success]
     if failed_checks:
         # A failed data check must be seen, not found by accident further down the page.
