@@ -78,14 +78,16 @@ def default_parameters(root: Path = REPO_ROOT) -> dict[str, Any]:
     }
 
 
-def build_deployment(parameters: dict[str, Any] | None = None) -> RunnerDeployment:
+def build_deployment(
+    parameters: dict[str, Any] | None = None, cron: str = NIGHTLY_CRON
+) -> RunnerDeployment:
     """Build (without contacting any server) the nightly deployment object.
 
-    Kept separate from `main` so a test can inspect its schedule and parameters.
+    Kept separate from `main` so a test can serve it on a one-minute schedule.
     """
     return audit_site.to_deployment(
         name=DEPLOYMENT_NAME,
-        schedules=[Cron(NIGHTLY_CRON, timezone=TIMEZONE)],
+        schedules=[Cron(cron, timezone=TIMEZONE)],
         parameters=parameters if parameters is not None else default_parameters(),
         description="Nightly online re-audit of every article's citations and claims.",
         tags=["citeaudit", "nightly"],

@@ -1,7 +1,7 @@
 """One small HTTP server on 127.0.0.1 for the test stand-ins that are not registries.
 
-The publisher's site (web_site.py), Europe PMC (test_europepmc.py) and an
-OpenAI-compatible chat server (test_judge_llm.py) differ only in what they answer, so
+The publisher's site (web_site.py), Europe PMC (registries/test_europepmc.py) and an
+OpenAI-compatible chat server (judging/test_llm.py) differ only in what they answer, so
 each gives a `respond(method, path, headers, body) -> (status, headers, body)` and this
 serves it with the real http.server, in a thread, until closed.
 """
