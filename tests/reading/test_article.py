@@ -102,3 +102,20 @@ def test_the_markdown_h1_is_the_articles_title():
         path="t.md",
     )
     assert article.title == "Back pain: what helps"
+
+
+def test_invisible_characters_before_a_marker_do_not_move_it_to_the_next_sentence():
+    """Web pages put a zero-width space (or a word joiner) before each [n]."""
+    text = (
+        "Massage eased neck pain in a trial.\u200b[1] Needling helped in another.\u2060[2]\n\n"
+        "References\n\n"
+        "1. Smith J. Massage for neck pain. BMJ. 2001;1:1-2.\n"
+        "2. Jones K. Needling for pain. BMJ. 2002;2:3-4.\n"
+    )
+    article = parse_article(text, name="zw", path="zw.md")
+    cited = {s.text: s.refs for s in article.sentences}
+    assert cited == {
+        "Massage eased neck pain in a trial.": ("smith2001",),
+        "Needling helped in another.": ("jones2002",),
+    }
+    assert not any("\u200b" in s.text or "\u2060" in s.text for s in article.sentences)

@@ -28,6 +28,10 @@ _REFERENCES_HEADING = re.compile(
 )
 # Page furniture scraped along with the article: not prose, never a claim.
 _TRAILER = re.compile(r"^\s*(comments?|share|related posts?|leave a reply)\s*:?\s*$", re.I)
+# Characters a page carries but nobody sees (zero-width spaces and joiners, word joiners,
+# soft hyphens, a BOM inside the text): before a "[3]" one glued the marker to the next
+# sentence, so they go before anything is split. Lines stay as they are.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _H1 = re.compile(r"^\s*#\s+(\S.*?)\s*#*\s*$")
 
@@ -69,6 +73,7 @@ def read_article(path: Path) -> Article:
 
 def parse_article(text: str, name: str, path: str) -> Article:
     """Split an article's text into body sentences and parsed references (pure)."""
+    text = text.translate(_INVISIBLE)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     ref_start = _find_references_heading(lines)
     body_lines = lines if ref_start is None else lines[:ref_start]
