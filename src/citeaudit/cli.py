@@ -199,8 +199,7 @@ def _extract(args: argparse.Namespace) -> int:
         write_claims_unless_changed,
     )
     from citeaudit.claims.proposals import propose_claims
-    from citeaudit.pipeline.outputs import refuse_to_overwrite
-    from citeaudit.reading.inputs import load_site
+    from citeaudit.reading.inputs import load_site, refuse_to_overwrite
 
     articles, skipped = load_site(args.articles, **_site(args))
     refuse_to_overwrite(args.claims, "claims file", articles)

@@ -86,16 +86,6 @@ def check_outputs(articles: Iterable[Article], options: RunOptions) -> None:
         written[key] = (path, what)
 
 
-def refuse_to_overwrite(output: Path, what: str, articles: Iterable[Article]) -> None:
-    """Stop (InputError) if `output` is one of the articles: for `extract`'s claims file."""
-    for article in articles:
-        if not is_url(article.path) and _key(Path(article.path)) == _key(output):
-            raise InputError(
-                f"the {what} would overwrite the article {article.path}: name another file",
-                path=output,
-            )
-
-
 def _key(path: Path) -> Path:
     """One spelling per file: relative or absolute, through symbolic links."""
     return path.expanduser().resolve()

@@ -303,3 +303,18 @@ def _check_unique_names(articles: Sequence[Article]) -> None:
                 path=article.path,
             )
         seen[article.name] = article.path
+
+
+def refuse_to_overwrite(output: Path, what: str, articles: Iterable[Article]) -> None:
+    """Stop (InputError) if `output` is one of the articles: for `extract`'s claims file.
+
+    Here, not in pipeline/outputs.py, so `extract` does not import the report writers."""
+    for article in articles:
+        if (
+            not is_url(article.path)
+            and Path(article.path).expanduser().resolve() == output.expanduser().resolve()
+        ):
+            raise InputError(
+                f"the {what} would overwrite the article {article.path}: name another file",
+                path=output,
+            )
