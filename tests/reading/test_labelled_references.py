@@ -1,0 +1,138 @@
+"""Reference strings read by the trained labeller: real shapes, every name order, no crash."""
+
+from __future__ import annotations
+
+import gzip
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from citeaudit.reading.labeller import MODEL, segments
+from citeaudit.reading.normalise.numbers import pages, volume_issue, year
+from citeaudit.reading.normalise.people import people
+from citeaudit.reading.references import parse_reference
+
+DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "reference-parsing"
+
+
+def _real_strings(limit: int = 300) -> list[str]:
+    with gzip.open(DATA / "anystyle-bad.xml.gz") as fh:
+        root = ET.parse(fh).getroot()
+    texts = [" ".join((c.text or "").strip() for c in seq) for seq in root]
+    return [t for t in texts if t.strip()][:limit]
+
+
+def test_the_shipped_model_is_small():
+    assert MODEL.stat().st_size < 8 * 1024 * 1024
+
+
+def test_the_labeller_cuts_a_vancouver_reference_into_its_fields():
+    found = dict(
+        segments(
+            "Hong CZ. Lidocaine injection versus dry needling to myofascial trigger point. "
+            "Am J Phys Med Rehabil. 1994;73(4):256-63."
+        )
+    )
+    assert found["author"] == "Hong CZ."
+    assert found["title"].startswith("Lidocaine injection")
+    assert found["journal"] == "Am J Phys Med Rehabil."
+
+
+def test_year_then_volume_issue_pages_then_a_url_is_read_without_a_crash():
+    ref = parse_reference(
+        "Park J, Ruiz M. Journal of Applied Physics. 2011. 4(2): 210-219. "
+        "http://dx.doi.org/10.1234/jap.2011.210",
+        1,
+    )
+    assert ref.year == 2011
+    assert (ref.volume, ref.issue, ref.pages) == ("4", "2", "210-219")
+    assert ref.doi == "10.1234/jap.2011.210"
+    assert [a.split(",")[0] for a in ref.authors] == ["Park", "Ruiz"]
+
+
+def test_initials_first_authors_with_the_year_at_the_end_are_authors_not_a_title():
+    ref = parse_reference("A. B. Tanaka. Fuzzy planning. Machine Learning, 12(3) 55-71, 1993.", 1)
+    assert ref.authors == ["Tanaka, A. B."]
+    assert ref.title == "Fuzzy planning"
+    assert ref.container == "Machine Learning"
+    assert ref.year == 1993
+
+
+def test_a_bare_volume_after_the_journal_is_the_volume():
+    ref = parse_reference("Smith, J. (2004). Urban renewal. Urban Studies 41, 1201–1219.", 1)
+    assert ref.volume == "41"
+    assert ref.pages == "1201-1219"
+
+
+def test_the_last_author_after_and_is_kept():
+    ref = parse_reference(
+        "R. Lee, S. Ono, and K. Mills. Sleep and pain. Pain Medicine, 9(2):1-9, 2008.", 1
+    )
+    assert [a.split(",")[0] for a in ref.authors] == ["Lee", "Ono", "Mills"]
+
+
+def test_a_page_range_is_never_read_as_the_year():
+    ref = parse_reference("Lee AB, Ito K. Knee pain in runners. BMJ 2011;12:1830-45.", 1)
+    assert ref.year == 2011
+    assert ref.pages == "1830-45"
+
+
+@pytest.mark.parametrize(
+    ("segment", "expected"),
+    [
+        (
+            "Lee, A. B., Mills, K., & van der Berg, J.",
+            ["Lee, A. B.", "Mills, K.", "van der Berg, J."],
+        ),
+        ("Lee AB, Mills K, et al.", ["Lee, AB", "Mills, K"]),
+        ("A. B. Lee and K. Mills.", ["Lee, A. B.", "Mills, K."]),
+        ("Maria Lopez and John Smith", ["Lopez, Maria", "Smith, John"]),
+        ("Lopez, Maria, and John Smith", ["Lopez, Maria", "Smith, John"]),
+        ("Hong, Chang-Zern.", ["Hong, Chang-Zern"]),
+        ("Urfer, D.; Huck, P.M.; & Booth, S.D.J.", ["Urfer, D.", "Huck, P.M.", "Booth, S.D.J."]),
+        ("World Heart Federation", ["World Heart Federation"]),
+    ],
+)
+def test_author_lists_split_into_people_in_every_common_order(segment, expected):
+    assert people(segment) == expected
+
+
+@pytest.mark.parametrize(
+    ("segment", "expected"),
+    [
+        ("33(2):45-9", ("33", "2", "45-9")),
+        ("Vol. 3, No. 2,", ("3", "2", None)),
+        ("v. 36,", ("36", None, None)),
+        ("1994;73(4):", ("73", "4", None)),
+        ("No. 134", (None, "134", None)),
+    ],
+)
+def test_a_volume_segment_splits_into_volume_issue_and_pages(segment, expected):
+    assert volume_issue(segment) == expected
+
+
+def test_pages_and_years_come_out_as_written():
+    assert pages("pp. 1761–1800).") == "1761-1800"
+    assert pages("e1234.") == "e1234"
+    assert year("(2011a).") == 2011
+    assert year("12:1830-45") is None
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=300))
+def test_no_string_makes_the_parser_crash(text):
+    ref = parse_reference(text, 1)
+    assert ref.raw == text.strip()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.sampled_from(_real_strings()), st.data())
+def test_real_references_with_characters_removed_never_crash(text, data):
+    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    length = data.draw(st.integers(0, 20))
+    damaged = text[:start] + text[start + length :]
+    ref = parse_reference(damaged, 3)
+    assert ref.line == 3
