@@ -119,3 +119,18 @@ def test_invisible_characters_before_a_marker_do_not_move_it_to_the_next_sentenc
         "Needling helped in another.": ("jones2002",),
     }
     assert not any("\u200b" in s.text or "\u2060" in s.text for s in article.sentences)
+
+
+def test_no_break_and_thin_spaces_around_markers_read_as_spaces():
+    text = (
+        "Massage eased neck pain in a trial.\u00a0[1]\u2009Needling helped (Jones,\u202f2002).\n\n"
+        "References\n\n"
+        "Smith, J. (2001). Massage for neck pain. BMJ, 1, 1-2.\n"
+        "Jones, K. (2002). Needling for pain. BMJ, 2, 3-4.\n"
+    )
+    article = parse_article(text, name="nb", path="nb.md")
+    assert [(s.text, s.refs) for s in article.sentences] == [
+        ("Massage eased neck pain in a trial.", ("smith2001",)),
+        ("Needling helped.", ("jones2002",)),
+    ]
+    assert article.citation_problems == []

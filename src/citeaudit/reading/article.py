@@ -14,7 +14,9 @@ from pathlib import Path
 
 from citeaudit.errors import InputError
 from citeaudit.models import Article, CitationProblem, Reference, Sentence
-from citeaudit.reading.markers import leading_markers, link_markers
+from citeaudit.reading.linking import ReferenceIndex, index_references, link_markers
+from citeaudit.reading.links import unwrap_links, unwrap_reference_line
+from citeaudit.reading.markers import find_markers, leading_markers
 from citeaudit.reading.references import looks_like_reference, parse_reference, reference_keys
 from citeaudit.reading.sentences import split_sentences
 
@@ -32,6 +34,13 @@ _TRAILER = re.compile(r"^\s*(comments?|share|related posts?|leave a reply)\s*:?\
 # soft hyphens, a BOM inside the text): before a "[3]" one glued the marker to the next
 # sentence, so they go before anything is split. Lines stay as they are.
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"))
+# Spaces that do not break (no-break, narrow no-break, thin, hair, figure): in the body
+# they are spaces, so "pain.\u00a0[3]" and "(Hong,\u202f1994)" read as markers do.
+_NO_BREAK_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u200a\u2007"), " ")
+# A sentence that a flattened superscript closes ("...patients.3 Later trials") goes on
+# past it only when what follows does not start a sentence.
+_DIGIT_AFTER_END = re.compile(r"[.!?][1-9]")
+_STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]?[A-ZÀ-ÖØ-Þ]")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _H1 = re.compile(r"^\s*#\s+(\S.*?)\s*#*\s*$")
 
@@ -77,6 +86,7 @@ def parse_article(text: str, name: str, path: str) -> Article:
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     ref_start = _find_references_heading(lines)
     body_lines = lines if ref_start is None else lines[:ref_start]
+    body_lines = [line.translate(_NO_BREAK_SPACES) for line in body_lines]
     references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
     problems: list[CitationProblem] = []
     sentences = _body_sentences(body_lines, references, problems)
@@ -131,25 +141,51 @@ def _body_sentences(
     """Sentences with their inline citation markers resolved to reference keys and
     taken out of the text (a claim reads "...pain", not "...pain [3]")."""
     sentences: list[Sentence] = []
+    reference_index = index_references(references)
     for index, (line, text) in enumerate(_paragraphs(lines)):
         if _TRAILER.match(text):
             continue
         text = _MD_HEADING.sub("", text)
-        for sentence in split_sentences(text):
+        pieces = [
+            piece
+            for sentence in split_sentences(text)
+            for piece in _split_after_plain_markers(sentence, reference_index)
+        ]
+        for sentence in pieces:
             # A marker after the full stop ("...pain.[3] Next") cites the sentence before.
-            lead = leading_markers(sentence)
+            lead = leading_markers(sentence, reference_index.plain_limit)
             if lead and sentences and sentences[-1].paragraph == index:
-                carried = link_markers(sentence[:lead], references)
+                carried = link_markers(sentence[:lead], reference_index)
                 problems.extend(CitationProblem(line, m.text, why) for m, why in carried.unlinked)
                 previous = sentences[-1]
                 refs = tuple(dict.fromkeys([*previous.refs, *carried.keys]))
                 sentences[-1] = Sentence(previous.text, previous.line, previous.paragraph, refs)
                 sentence = sentence[lead:].strip()
-            linked = link_markers(sentence, references)
+            linked = link_markers(sentence, reference_index)
             problems.extend(CitationProblem(line, m.text, why) for m, why in linked.unlinked)
             if linked.text:
                 sentences.append(Sentence(linked.text, line, index, tuple(linked.keys)))
     return sentences
+
+
+def _split_after_plain_markers(sentence: str, index: ReferenceIndex) -> list[str]:
+    """A sentence cut after each flattened superscript that closes it: the splitter
+    cannot tell "...disagreed.4,7 Others..." is two sentences, since it does not know
+    that 4 and 7 are references."""
+    if not _DIGIT_AFTER_END.search(sentence):
+        return [sentence]
+    pieces: list[str] = []
+    start = 0
+    for marker in find_markers(sentence, index.plain_limit):
+        if (
+            marker.style == "plain"
+            and sentence[marker.start - 1] in ".!?"
+            and _STARTS_SENTENCE.match(sentence, marker.end)
+        ):
+            pieces.append(sentence[start : marker.end].strip())
+            start = marker.end
+    pieces.append(sentence[start:].strip())
+    return [p for p in pieces if p]
 
 
 def _parse_reference_section(lines: list[str], heading: int) -> list[Reference]:
@@ -158,10 +194,11 @@ def _parse_reference_section(lines: list[str], heading: int) -> list[Reference]:
         line = lines[number - 1].strip()
         if not line or _TRAILER.match(line):
             continue
-        if looks_like_reference(line):
-            references.append(parse_reference(line, line_number=number))
+        entry = unwrap_reference_line(line)  # "1. [Lee AB. Title. BMJ 2011.](https://...)"
+        if looks_like_reference(entry):
+            references.append(parse_reference(entry, line_number=number))
         elif references and references[-1].description is None and len(line.split()) >= 4:
-            references[-1].description = line
+            references[-1].description = unwrap_links(line)[0]
             references[-1].description_line = number
     for reference, key in zip(references, reference_keys(references), strict=True):
         reference.key = key

@@ -4,9 +4,10 @@ A publisher's archive is a folder tree of Markdown exports or saved web pages, o
 live site. `expand_article_paths` turns folders into the article files inside them
 (sorted, so runs and reports are stable) and passes URLs through; `read_any_article`
 reads an HTML page (a file or a fetched URL) through trafilatura's main-text
-extraction (navigation, footers, cookie banners and shop widgets dropped; headings and
-lists kept as Markdown), then parses the text as any Markdown article. Line numbers
-in reports for an HTML article point at that extracted text, not at the HTML source.
+extraction (navigation, footers, cookie banners and shop widgets dropped; headings,
+lists and links kept as Markdown), then parses the text as any Markdown article. Line
+numbers in reports for an HTML article point at that extracted text, not at the HTML
+source.
 
 Two kinds of article, two ways to fail. An article named on the command line must be
 read, or the run stops with one line saying why (exit 2). Pages from a URL list or a
@@ -17,6 +18,7 @@ reported (`Skipped`) while the rest of the site is audited.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -93,13 +95,24 @@ def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Articl
 
 
 def html_main_text(html: str, *, where: Path | str = "page") -> str:
-    """The page's main text as Markdown (trafilatura), references list included."""
+    """The page's main text as Markdown (trafilatura), references list included.
+
+    Links are kept as Markdown (`[words](url)`): words linked to a DOI, PubMed, PMC or
+    publisher page are how many pages cite, and a reference entry may be a link. The
+    reader takes the syntax out again (sentences read as plain words) once it has
+    matched each link to its entry.
+
+    A line break in the HTML source is a space to a browser, but trafilatura keeps it,
+    so a reference entry or a link's words wrapped in the source came out on two lines
+    (the entry's second half read as its description, the link not read at all). They
+    are spaces before extraction; `<br>` and block elements still end lines, and
+    `<pre>` keeps its own."""
     import trafilatura  # only for HTML input: it is not needed for Markdown articles
 
     text = trafilatura.extract(
-        html,
+        _source_breaks_as_spaces(html),
         output_format="markdown",
-        include_links=False,
+        include_links=True,  # linked words may cite: "a [2021 review](https://doi.org/...)"
         include_images=False,
         include_tables=True,
         favor_recall=True,  # reference lists look like boilerplate to a precise extractor
@@ -108,6 +121,14 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     if not text or not text.strip():
         raise InputError("no article text found in this HTML page", path=where)
     return text
+
+
+def _source_breaks_as_spaces(html: str) -> str:
+    parts = re.split(r"(<pre\b.*?</pre\s*>)", html, flags=re.IGNORECASE | re.DOTALL)
+    return "".join(
+        part if index % 2 else re.sub(r"[ \t]*\r?\n\s*", " ", part)
+        for index, part in enumerate(parts)
+    )
 
 
 def _read_html(path: Path) -> str:

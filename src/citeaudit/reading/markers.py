@@ -1,31 +1,32 @@
-"""Inline citation markers in an article's body, linked to its reference list.
+"""Inline citation markers in an article's body: where they stand and what they name.
 
 A claim is judged against the sources it cites, so each sentence must know which
 references its markers point at. Articles use every convention: numbers in brackets
 (`[1]`, `[2-4]`, `[1, 3]`, Markdown footnotes `[^2]`), superscripts (`¹²`, `<sup>3</sup>`,
-Pandoc's `^3^`), author–year in brackets (`(Hong, 1994)`, `(Hong 1994; Gerwin 2005)`,
-`(Cummings & White 2001)`, `(Simons et al., 1999, p. 12)`), narrative author–year
-(`Hong (1994) showed`) and links to doi.org or PubMed.
+Pandoc's `^3^`), superscripts flattened to plain digits by a copy-and-paste
+(`patients.3`, `knee,4,7`, `adults,2-5`), author–year in brackets (`(Hong, 1994)`,
+`(Baker et al, 1979; Van den Berg and Moss, 1996)`, `(World Heart Federation, 2015)`,
+`(Simons et al., 1999, p. 12)`), narrative author–year (`Hong (1994) showed`) and
+links: Markdown links over words (`a [2021 review](https://doi.org/...)`) and URLs
+written out.
 
-Everything here is pure. `find_markers` reads markers; `link_marker` resolves one
-against the references (a number by the list's numbering, or its order when the list
-is not numbered; author–year by first-author surname and year, using the second
-author, `et al.` and `a`/`b` suffixes to tell same-name works apart). A marker that
-fits no reference, or several equally, stays unlinked and is reported: guessing a
-source would judge a claim against the wrong evidence.
+Everything here is pure and only reads; `linking.py` resolves what is found against
+the reference list. Plain digits are the one shape that needs the list to be read at
+all: "2.5 mg", "p<0.05", "n = 12." and years are numbers too, so a plain-digit marker
+is only taken where a flattened superscript stands (right after sentence punctuation
+or a lower-case word, no space) and only when every number it names is in the list
+(`plain_limit`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
-from citeaudit.doi import normalize_doi
-from citeaudit.models import Reference
-from citeaudit.reading.names import surname_keys
+from citeaudit.reading.links import BARE_URL, MARKDOWN_LINK, link_identity, strip_url
 
-MarkerStyle = Literal["numeric", "superscript", "author_year", "narrative", "doi", "pubmed"]
+MarkerStyle = Literal["numeric", "superscript", "plain", "author_year", "narrative", "link"]
 
 _YEAR = r"(?:1[5-9]|20)\d{2}"
 _NUMBERS = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*"
@@ -33,41 +34,83 @@ _BRACKET = re.compile(rf"\[(?P<n>{_NUMBERS})\](?:\((?P<target>[^)\s]*)\))?|\[\^(
 _SUP_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = re.compile(rf"(?<![\d{_SUP_DIGITS}])[{_SUP_DIGITS}]+(?:[⁻˒,‐–-][{_SUP_DIGITS}]+)*")
 _SUP_TAG = re.compile(rf"<sup>\s*(?P<n>{_NUMBERS})\s*</sup>|\^(?P<p>{_NUMBERS})\^", re.I)
-# Units written with superscripts are exponents, not citations: m², cm³, km², s⁻¹.
-_UNIT_BEFORE = re.compile(r"(?:\b(?:m|cm|mm|km|µm|nm|ft|in|s|kg|g|mg|L|ml|mL)|\d)$")
+# Superscripts that are exponents, not citations: units (m², cm³, km², s⁻¹), powers of
+# numbers (10⁶), and statistics named by one letter (I², R², r², χ², x²).
+_UNIT_OR_STATISTIC = r"\b(?:m|cm|mm|km|µm|nm|ft|in|s|kg|g|mg|L|ml|mL)|(?<![^\W\d_])[^\W\d_]"
+_EXPONENT_BEFORE = re.compile(rf"(?:{_UNIT_OR_STATISTIC}|\d)$")
+# An HTML <sup> after a number may cite ("in 2019<sup>3</sup>"), so only letters count.
+_TAG_EXPONENT_BEFORE = re.compile(rf"(?:{_UNIT_OR_STATISTIC})$")
+
+# Plain digits: "1-3" numbers, ranges and comma lists with no spaces ("4,7", "2-5").
+_PLAIN = re.compile(
+    r"(?<=[^\s\d])(?P<n>[1-9]\d{0,2}(?:[-–][1-9]\d{0,2})?(?:,[1-9]\d{0,2}(?:[-–][1-9]\d{0,2})?)*)"
+    r"(?![\d%°/×A-Za-z]|[.,]\d|-[A-Za-z])"
+)
+# Words after which digits are part of a name or a number, not a flattened superscript:
+# abbreviations that take a number ("vol.3", "fig.2", "p.12") and words that carry one
+# ("log2", "covid19").
+# fmt: off
+_NUMBERED_WORDS = frozenset({
+    "approx", "ca", "cf", "vs", "no", "nos", "vol", "vols", "suppl", "fig", "figs", "tab",
+    "ref", "refs", "eq", "eqs", "p", "pp", "ch", "chap", "sec", "para", "art", "ed", "eds",
+    "ver", "version", "v", "n", "pt", "pts", "min", "max", "mo", "yr", "yrs", "wk", "wks",
+    "hr", "hrs", "log", "ln", "lg", "exp", "sqrt", "covid", "sars", "type", "phase", "grade",
+    "stage", "class", "level", "step", "day", "week",
+})
+# fmt: on
+_CLOSERS = ")]\"”’'"
+
+_YEAR_IN_BRACKETS = re.compile(rf"\([^()]*\b{_YEAR}")
 _PAREN = re.compile(r"\((?P<body>[^()]*?\b" + _YEAR + r"[a-z]?\b[^()]*)\)")
-_NAME = r"(?:(?:van|von|de|der|den|del|della|di|da|du|la|le)\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
+_PARTICLE = r"(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)"
+_NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 _NAMES = (
     rf"(?P<first>{_NAME})(?:\s+(?P<etal>et\s+al\.?)|(?:,\s*{_NAME})*,?\s+(?:&|and)\s+"
     rf"(?P<second>{_NAME}))?"
 )
-_PART = re.compile(
-    rf"^(?:(?:e\.g\.|i\.e\.|see(?: also)?|cf\.|as reviewed in|reviewed in)\s*,?\s*)?{_NAMES},?\s+"
-    rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)"
-    r"(?:\s*,\s*(?:pp?\.|ch\.|chap\.)\s*[\w–-]+)?\s*$"
-)
+_NAMES_RE = re.compile(_NAMES)
 _NARRATIVE = re.compile(
     rf"(?P<names>{_NAMES})\s+\((?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)\)"
 )
-_DOI_LINK = re.compile(
-    r"(?:\[(?P<label>[^\]]*)\]\()?(?P<url>https?://(?:dx\.)?doi\.org/(?P<doi>10\.[^\s)\]>\"]+))\)?",
+# One part of a bracketed group: "e.g., Baker et al, 1979", "Van den Berg and Moss 1996",
+# "Ito K 2003", "World Heart Federation, 2015", "Simons et al., 1999, p. 12".
+_LEAD_IN = re.compile(
+    r"^(?:(?:e\.g\.|i\.e\.|see(?: also)?|cf\.|as reviewed in|reviewed in|for review,? see)\s*,?\s*)+",
     re.I,
 )
-_PUBMED_LINK = re.compile(
-    r"(?:\[(?P<label>[^\]]*)\]\()?(?P<url>https?://(?:pubmed\.ncbi\.nlm\.nih\.gov|www\.ncbi\.nlm\.nih\.gov/pubmed)/(?P<pmid>\d+)/?)\)?",
+_PART = re.compile(
+    rf"^(?P<names>[A-ZÀ-ÖØ-Þ]|{_PARTICLE}\s)(?P<rest>[^0-9]*?),?\s+"
+    rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)"
+    r"(?:\s*[,:]\s*(?:pp?\.|ch\.|chap\.)?\s*[\w–-]+)?\s*$"
+)
+# Parts of a group that cite nothing a reader could look up.
+_NOTE = re.compile(
+    r"\b(?:unpublished|personal communication|pers\.? comm|data not shown|in preparation|"
+    r"submitted|in press|this study|present study)\b",
     re.I,
+)
+_MONTHS = re.compile(
+    r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:spring|summer|autumn|fall|winter)$",
+    re.I,
+)
+_ET_AL = re.compile(r",?\s+et\.?\s+al\.?,?$", re.I)
+_PERSON = re.compile(
+    rf"^(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-Z]{{1,3}}|(?:,?\s+(?:[A-Z]\.\s?)+))?$"
 )
 
 
 @dataclass(frozen=True)
 class Cite:
-    """One author–year citation: `(Cummings & White, 2001a)` -> cummings, white, 2001, a."""
+    """One author–year citation: `(Cummings & White, 2001a)` -> cummings, white, 2001, a.
+
+    `corporate` names a body ("World Heart Federation"), matched by its whole name."""
 
     first: str
     year: int
     suffix: str = ""
     second: str | None = None
     et_al: bool = False
+    corporate: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,22 +123,11 @@ class Marker:
     style: MarkerStyle
     numbers: tuple[int, ...] = ()
     cites: tuple[Cite, ...] = ()
-    identifier: str | None = None  # DOI or PMID of a link
+    identifier: str | None = None  # a link's identity: "doi:...", "pmid:...", "url:..."
     keep: str = ""  # what stays in the sentence when the marker is taken out
 
 
-@dataclass
-class Linked:
-    """A text's markers resolved: the keys cited, the text without markers, and the
-    markers that named no reference (or several)."""
-
-    keys: list[str]
-    text: str
-    markers: list[Marker] = field(default_factory=list)
-    unlinked: list[tuple[Marker, str]] = field(default_factory=list)  # marker, why
-
-
-def _expand(numbers: str) -> tuple[int, ...]:
+def expand(numbers: str) -> tuple[int, ...]:
     """`1, 3-5` -> (1, 3, 4, 5); an absurd range is read as its two ends."""
     out: list[int] = []
     for part in re.split(r"\s*[,;]\s*", numbers.strip()):
@@ -112,11 +144,9 @@ def _from_superscript(text: str) -> str:
     return text.translate(table)
 
 
-def _cites(names: re.Match[str], years: str) -> list[Cite]:
-    first = names.group("first")
-    second = names.group("second")
-    et_al = bool(names.group("etal"))
-    out: list[Cite] = []
+def _years(years: str) -> list[tuple[int, str]]:
+    """`1999a, b, 2001` -> [(1999, "a"), (1999, "b"), (2001, "")]."""
+    out: list[tuple[int, str]] = []
     last_year = None
     for token in re.split(r"\s*,\s*", years.strip()):
         match = re.fullmatch(rf"({_YEAR})?([a-z]?)", token)
@@ -126,38 +156,175 @@ def _cites(names: re.Match[str], years: str) -> list[Cite]:
         if year is None:
             continue
         last_year = year
-        out.append(Cite(first, year, match.group(2), second, et_al))
+        out.append((year, match.group(2)))
     return out
 
 
-def find_markers(text: str) -> list[Marker]:
-    """Every citation marker in a text, in order; overlapping readings keep the first."""
+def _cites(names: re.Match[str], years: str) -> list[Cite]:
+    first = names.group("first")
+    second = names.group("second")
+    et_al = bool(names.group("etal"))
+    return [Cite(first, year, suffix, second, et_al) for year, suffix in _years(years)]
+
+
+def read_names(names: str) -> tuple[str, str | None, bool, bool] | None:
+    """The names of an author–year part: (first, second, et al., corporate), or None
+    when the words cannot be authors ("Figure 2", "January").
+
+    People are surnames, with particles ("Van den Berg") and initials ("Ito K"),
+    joined by commas, "and" or "&"; anything else that starts with a capital, such as
+    "World Heart Federation" or "Centers for Disease Control and Prevention", is a body
+    and is matched by its whole name."""
+    names = " ".join(names.split()).strip(" ,")
+    et_al = bool(_ET_AL.search(" " + names))
+    names = _ET_AL.sub("", " " + names).strip(" ,")
+    if not names or re.search(r"\d", names) or _MONTHS.match(names):
+        return None
+    people = [p.strip() for p in re.split(r"\s*,\s*(?:and\s+|&\s*)?|\s+(?:and|&)\s+", names)]
+    people = [p for p in people if p and not re.fullmatch(r"(?:[A-Z]\.?\s?){1,3}", p)]
+    if people and all(_PERSON.match(p) for p in people):
+        first = re.sub(r"\s+[A-Z]{1,3}$|,?\s+(?:[A-Z]\.\s?)+$", "", people[0])
+        second = people[1] if len(people) == 2 and not et_al else None
+        if second:
+            second = re.sub(r"\s+[A-Z]{1,3}$|,?\s+(?:[A-Z]\.\s?)+$", "", second)
+        return first, second, et_al, False
+    if re.match(r"^[A-ZÀ-ÖØ-Þ]", names) and len(names.split()) <= 12:
+        return names, None, et_al, True
+    return None
+
+
+def _group_cites(body: str) -> list[Cite]:
+    """The citations of a bracketed group, part by part (`;` between parts); a part that
+    is not a citation ("unpublished data", "see Table 2") is passed over."""
+    cites: list[Cite] = []
+    for raw in re.split(r"\s*;\s*", body.strip()):
+        part = _LEAD_IN.sub("", raw.strip())
+        if not part or _NOTE.search(part):
+            continue
+        parsed = _PART.match(part)
+        if not parsed:
+            continue
+        names = read_names(parsed.group("names") + parsed.group("rest"))
+        if names is None:
+            continue
+        first, second, et_al, corporate = names
+        cites.extend(
+            Cite(first, year, suffix, second, et_al, corporate)
+            for year, suffix in _years(parsed.group("years"))
+        )
+    return cites
+
+
+def _before(text: str, start: int) -> str:
+    """The few characters before a match: enough for every look-behind rule here, and
+    a fixed amount, so a long run of text with many numbers is read in linear time."""
+    return text[max(0, start - 40) : start]
+
+
+def _plain_digit_markers(text: str, limit: int) -> list[Marker]:
+    """Superscripts flattened to plain digits: "patients.3", "knee,4,7", "effect3".
+
+    Taken only where nothing else reads that way, and only when every number names an
+    entry of the list (1..limit). Digits in URLs and identifiers are never markers."""
     found: list[Marker] = []
+    if limit < 1:
+        return found
+    for match in _PLAIN.finditer(text):
+        numbers = expand(match.group("n"))
+        if not numbers or max(numbers) > limit or min(numbers) < 1:
+            continue
+        window = max(0, match.start() - 200)
+        token = text[text.rfind(" ", window, match.start()) + 1 or window : match.end()]
+        if re.search(r"://|www\.|/|@|\b10\.\d{4}", token):
+            continue
+        if _plain_digits_fit(_before(text, match.start()), match.group("n")):
+            found.append(Marker(match.group(0), match.start(), match.end(), "plain", numbers))
+    return found
+
+
+def _plain_digits_fit(before: str, group: str) -> bool:
+    """Whether what stands before a run of digits makes it a flattened superscript."""
+    mark = before[-1]
+    if mark in ".!?,;":
+        ahead = before[:-1]
+        if not ahead:
+            return False
+        last = ahead[-1]
+        if last.isdigit():
+            # "Figure 2.5,8": a list after a number's full stop; "2.5" alone is a decimal.
+            return mark == "." and "," in group
+        if last in _CLOSERS:
+            return True
+        word = re.search(r"[^\W\d_]+$", ahead)
+        return (
+            bool(word) and len(word.group(0)) >= 2 and word.group(0).lower() not in _NUMBERED_WORDS
+        )
+    if mark in _CLOSERS:
+        return mark not in "'’" or before[-2:-1].isalpha()
+    word = re.search(r"(?<![\w-])[a-z]{3,}$", before)
+    return (
+        bool(word) and word.group(0) not in _NUMBERED_WORDS and not _EXPONENT_BEFORE.search(before)
+    )
+
+
+def _link_markers(text: str) -> list[Marker]:
+    """Markdown links and written-out URLs, each with what its URL identifies.
+
+    A link whose words are only numbers (`[4](#ref4)`) is a numbered marker, read as one."""
+    found: list[Marker] = []
+    for match in MARKDOWN_LINK.finditer(text):
+        label = match.group("label")
+        if re.fullmatch(rf"\s*\^?{_NUMBERS}\s*", label):
+            continue
+        found.append(
+            Marker(
+                match.group(0),
+                match.start(),
+                match.end(),
+                "link",
+                identifier=link_identity(match.group("url")),
+                keep=label,
+            )
+        )
+    for match in BARE_URL.finditer(text):
+        url = strip_url(match.group(0))
+        end = match.start() + len(url)
+        found.append(
+            Marker(url, match.start(), end, "link", identifier=link_identity(url), keep="")
+        )
+    return found
+
+
+def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
+    """Every citation marker in a text, in order; overlapping readings keep the first.
+
+    `plain_limit` is the highest number the reference list answers to: plain digits
+    are read as markers only up to it (0: not at all)."""
+    found: list[Marker] = (
+        _link_markers(text) if "[" in text or "http" in text or "www." in text else []
+    )
     for match in _BRACKET.finditer(text):
         numbers = match.group("n") or match.group("f")
-        found.append(
-            Marker(match.group(0), match.start(), match.end(), "numeric", _expand(numbers))
-        )
+        found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
     for match in _SUP_TAG.finditer(text):
+        before = _before(text, match.start())
+        if before and _TAG_EXPONENT_BEFORE.search(before):
+            continue
         numbers = match.group("n") or match.group("p")
         found.append(
-            Marker(match.group(0), match.start(), match.end(), "superscript", _expand(numbers))
+            Marker(match.group(0), match.start(), match.end(), "superscript", expand(numbers))
         )
     for match in _SUPERSCRIPT.finditer(text):
-        before = text[: match.start()]
-        if not before or _UNIT_BEFORE.search(before):
+        before = _before(text, match.start())
+        if not before or _EXPONENT_BEFORE.search(before):
             continue
-        numbers = _expand(_from_superscript(match.group(0)))
+        numbers = expand(_from_superscript(match.group(0)))
         found.append(Marker(match.group(0), match.start(), match.end(), "superscript", numbers))
+    found.extend(_plain_digit_markers(text, plain_limit))
+    if not _YEAR_IN_BRACKETS.search(text):  # the author–year readings below all need one
+        return _first_of_overlaps(found)
     for match in _PAREN.finditer(text):
-        cites: list[Cite] = []
-        for part in re.split(r"\s*;\s*", match.group("body").strip()):
-            parsed = _PART.match(part.strip())
-            if not parsed:
-                cites = []
-                break
-            cites.extend(_cites(parsed, parsed.group("years")))
-        if cites:
+        if cites := _group_cites(match.group("body")):
             found.append(
                 Marker(
                     match.group(0), match.start(), match.end(), "author_year", cites=tuple(cites)
@@ -165,9 +332,8 @@ def find_markers(text: str) -> list[Marker]:
             )
     for match in _NARRATIVE.finditer(text):
         names = _NAMES_RE.match(match.group("names"))
-        if names is None:
+        if names is None or _MONTHS.match(names.group("first")):
             continue
-        cites = _cites(names, match.group("years"))
         year_start = match.start() + match.group(0).rindex("(")
         found.append(
             Marker(
@@ -175,33 +341,17 @@ def find_markers(text: str) -> list[Marker]:
                 match.start(),
                 match.end(),
                 "narrative",
-                cites=tuple(cites),
+                cites=tuple(_cites(names, match.group("years"))),
                 keep=text[match.start() : year_start].rstrip(),
             )
         )
-    for match in _DOI_LINK.finditer(text):
-        found.append(
-            Marker(
-                match.group(0),
-                match.start(),
-                match.end(),
-                "doi",
-                identifier=normalize_doi(match.group("doi").rstrip(".,;")),
-                keep=match.group("label") or "",
-            )
-        )
-    for match in _PUBMED_LINK.finditer(text):
-        found.append(
-            Marker(
-                match.group(0),
-                match.start(),
-                match.end(),
-                "pubmed",
-                identifier=match.group("pmid"),
-                keep=match.group("label") or "",
-            )
-        )
-    found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+    return _first_of_overlaps(found)
+
+
+def _first_of_overlaps(found: list[Marker]) -> list[Marker]:
+    """The markers in order; where two readings overlap, the one that starts first (the
+    longer at a tie, and any other before a link) is kept."""
+    found.sort(key=lambda m: (m.start, -(m.end - m.start), m.style == "link"))
     kept: list[Marker] = []
     for marker in found:
         if kept and marker.start < kept[-1].end:
@@ -210,106 +360,13 @@ def find_markers(text: str) -> list[Marker]:
     return kept
 
 
-_NAMES_RE = re.compile(_NAMES)
-
-
-def _reference_number(ref: Reference, position: int, numbered: bool) -> int:
-    return ref.number if numbered and ref.number is not None else position
-
-
-def link_marker(marker: Marker, references: list[Reference]) -> tuple[list[str], str | None]:
-    """The keys a marker names, and why it could not be linked (None when it was)."""
-    if marker.style in ("numeric", "superscript"):
-        numbered = any(r.number is not None for r in references)
-        by_number = {
-            _reference_number(ref, i, numbered): ref.key for i, ref in enumerate(references, 1)
-        }
-        keys = [by_number[n] for n in marker.numbers if n in by_number]
-        missing = [str(n) for n in marker.numbers if n not in by_number]
-        why = (
-            f"{marker.text}: no reference numbered {', '.join(missing)} "
-            f"(the list has {len(references)})"
-            if missing
-            else None
-        )
-        return keys, why
-    if marker.style == "doi":
-        keys = [r.key for r in references if r.doi and normalize_doi(r.doi) == marker.identifier]
-        return keys, None if keys else f"{marker.text}: no reference has DOI {marker.identifier}"
-    if marker.style == "pubmed":
-        keys = [r.key for r in references if r.pmid == marker.identifier]
-        return keys, None if keys else f"{marker.text}: no reference has PMID {marker.identifier}"
-    keys: list[str] = []
-    problems: list[str] = []
-    for cite in marker.cites:
-        key, why = _link_cite(cite, references)
-        if key:
-            keys.append(key)
-        if why:
-            problems.append(why)
-    return keys, "; ".join(problems) or None
-
-
-def _link_cite(cite: Cite, references: list[Reference]) -> tuple[str | None, str | None]:
-    wanted = surname_keys(cite.first)
-    same_name = [r for r in references if r.authors and wanted & surname_keys(r.authors[0])]
-    candidates = [r for r in same_name if r.year == cite.year]
-    label = f"{cite.first}{' et al.' if cite.et_al else ''}{' & ' + cite.second if cite.second else ''}, {cite.year}{cite.suffix}"
-    if cite.second and len(candidates) > 1:
-        second = surname_keys(cite.second)
-        narrowed = [
-            r for r in candidates if len(r.authors) > 1 and second & surname_keys(r.authors[1])
-        ]
-        candidates = narrowed or candidates
-    if cite.et_al and len(candidates) > 1:
-        narrowed = [r for r in candidates if len(r.authors) >= 3]
-        candidates = narrowed or candidates
-    if len(candidates) > 1 and cite.suffix:
-        index = ord(cite.suffix) - ord("a")
-        by_key = [r for r in candidates if r.key.endswith(str(cite.year) + cite.suffix)]
-        if len(by_key) == 1:
-            return by_key[0].key, None
-        if 0 <= index < len(candidates):
-            return candidates[index].key, None
-    if len(candidates) == 1:
-        return candidates[0].key, None
-    if not candidates:
-        if same_name:
-            years = ", ".join(str(r.year) for r in same_name)
-            return None, f"({label}): {cite.first} is cited for {years}, not {cite.year}"
-        return None, f"({label}): no reference by {cite.first}"
-    return None, f"({label}): fits {len(candidates)} references equally; add a/b to the year"
-
-
-def link_markers(text: str, references: list[Reference]) -> Linked:
-    """Resolve every marker of a text and return the text with the markers taken out."""
-    markers = find_markers(text)
-    keys: list[str] = []
-    unlinked: list[tuple[Marker, str]] = []
-    pieces: list[str] = []
-    position = 0
-    for marker in markers:
-        found, why = link_marker(marker, references)
-        for key in found:
-            if key not in keys:
-                keys.append(key)
-        if why:
-            unlinked.append((marker, why))
-        pieces.append(text[position : marker.start])
-        pieces.append(marker.keep)
-        position = marker.end
-    pieces.append(text[position:])
-    clean = "".join(pieces)
-    clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
-    clean = re.sub(r"\(\s*\)", "", " ".join(clean.split())).strip()
-    return Linked(keys, clean if markers else text, markers, unlinked)
-
-
-def leading_markers(text: str) -> int:
+def leading_markers(text: str, plain_limit: int = 0) -> int:
     """How many characters of numeric/superscript markers open a text: a marker written
     after a full stop (`...pain.[3] Next`) belongs to the sentence before it."""
+    if not re.match(rf"\s*(?:\[|<sup|\^|[{_SUP_DIGITS}])", text, re.I):
+        return 0
     end = 0
-    for marker in find_markers(text):
+    for marker in find_markers(text, plain_limit):
         if marker.style not in ("numeric", "superscript") or text[end : marker.start].strip(" ,"):
             break
         end = marker.end

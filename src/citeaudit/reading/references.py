@@ -101,13 +101,26 @@ def looks_like_reference(line: str) -> bool:
 
     A reference starts with an author list (or a number) and carries a year; the
     descriptive sentences some sites add under each reference do not start that way.
+    An author may be a body ("World Heart Federation (2015) Heart Facts 2015. Geneva:
+    WHF."): its capitalised name then stands right before the year, and a title (not a
+    lower-case verb, as in "World Heart Federation (2015) estimates that...") follows;
+    or, Vancouver-style, the entry ends with "Place: Publisher; Year".
     """
     number, text = strip_numbering(line)
     has_year = bool(re.search(rf"\b{_YEAR}\b", text))
+    body = rf"(?:[{_UPPER}][\w'’&.-]*(?:\s+(?:of|for|and|on|the|in|&))*\s+)+[{_UPPER}][\w'’.-]*"
+    corporate = bool(
+        re.match(
+            rf"^{body}\.?\s*(?:\({_YEAR}[a-z]?(?:,[^)]*)?\)|,\s*{_YEAR}[a-z]?\b)[.,:]?\s+[^\s\w]*[{_UPPER}\d]",
+            text,
+        )
+        or re.match(rf"^{body}\.\s.*\.\s[^.:;]+:\s*[^.:;]+;\s*(?:c\s*)?{_YEAR}\b", text)
+    )
     starts_with_author = bool(
         re.match(rf"^{_SURNAME},\s+[{_UPPER}]\.", text)
         or _VANCOUVER_AUTHORS.match(text)
         or re.match(rf"^(?:[{_UPPER}]\.\s?)+\s?{_SURNAME},", text)
+        or corporate
     )
     has_identifier = bool(find_doi(text) or _PMID.search(text))
     mla = bool(_MLA_NAME_START.match(text) and (_MLA_ARTICLE.match(text) or _MLA_BOOK.match(text)))

@@ -1,0 +1,99 @@
+"""Bracketed author–year groups are read part by part, and bodies (corporate authors)
+are references that can be cited. Made-up articles in the shapes real ones use."""
+
+from __future__ import annotations
+
+import pytest
+
+from citeaudit.reading.article import parse_article
+from citeaudit.reading.references import looks_like_reference
+
+REFERENCES = """References
+
+Baker, A., Smith, B. and Jones, C. (1979) Exercise and blood pressure. J Hypertens 3, 1-9.
+Van den Berg, P. and Moss, R. (1996) Walking trials in older adults. Spine 21, 3-9.
+Chen, L., Wu, X. and Li, Y. (2003) Statins in adults. Lancet 361, 10-15.
+World Heart Federation (2015) Heart Facts 2015. Geneva: WHF.
+"""
+
+
+def _article(body: str):
+    return parse_article(f"{body}\n\n{REFERENCES}", name="h", path="h.md")
+
+
+def test_each_part_of_an_author_year_group_links_on_its_own():
+    article = _article(
+        "Exercise lowers blood pressure (Baker et al, 1979; Van den Berg and Moss, 1996)."
+    )
+    [sentence] = article.sentences
+    assert sentence.refs == ("baker1979", "vandenberg1996")
+    assert sentence.text == "Exercise lowers blood pressure."
+    assert article.citation_problems == []
+
+
+def test_parts_that_are_not_citations_are_passed_over():
+    article = _article("Statins were tested (Ito K, unpublished data; Chen et al. 2003).")
+    assert article.sentences[0].refs == ("chen2003",)
+    assert article.citation_problems == []
+
+
+def test_a_part_naming_nothing_in_the_list_is_reported_and_the_rest_still_link():
+    article = _article("Walking helps (Van den Berg and Moss, 1996; Nobody 2001; Ito K 2004).")
+    assert article.sentences[0].refs == ("vandenberg1996",)
+    assert [p.message for p in article.citation_problems] == [
+        "(Nobody, 2001): no reference by Nobody; (Ito, 2004): no reference by Ito"
+    ]
+    assert article.citation_problems[0].line == 1
+
+
+def test_a_body_in_the_reference_list_is_a_reference_not_a_description():
+    article = _article("Heart disease kills most (World Heart Federation, 2015).")
+    assert [r.key for r in article.references][-1] == "worldheartfederation2015"
+    assert article.references[2].description is None, "not read as Chen's description"
+    assert article.sentences[0].refs == ("worldheartfederation2015",)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Heart disease kills most (WHF, 2015).",
+        "The World Heart Federation (2015) says heart disease kills most.",
+    ],
+)
+def test_a_body_is_cited_by_its_initials_or_in_the_sentence(text):
+    article = _article(text)
+    assert article.sentences[0].refs == ("worldheartfederation2015",)
+    assert article.citation_problems == []
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "World Heart Federation (2015) Heart Facts 2015. Geneva: WHF.",
+        "World Heart Federation. (2015). Heart facts 2015. Geneva: WHF.",
+        "Centers for Disease Control and Prevention (2020). Back pain facts. https://cdc.example/x",
+        "American Heart Association, 2019. Heart disease statistics. Dallas: AHA.",
+        "World Health Organization. Guidelines on physical activity. Geneva: WHO; 2020.",
+    ],
+)
+def test_references_by_bodies_look_like_references(line):
+    assert looks_like_reference(line)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "World Heart Federation (2015) estimates that heart disease kills millions.",
+        "The World Heart Federation (2015) report lists the main risks of heart disease.",
+        "A Cochrane Review (2019) found that massage helps most people.",
+        "This foundational work is widely cited in the field of myofascial pain.",
+    ],
+)
+def test_sentences_about_a_source_that_name_a_body_stay_descriptions(line):
+    assert not looks_like_reference(line)
+
+
+def test_a_month_in_brackets_is_not_an_author():
+    article = _article("Rates rose (January 2015) and fell (spring 2016).")
+    assert article.sentences[0].refs == ()
+    assert article.citation_problems == []
