@@ -29,6 +29,7 @@ from citeaudit.errors import InputError
 from citeaudit.models import Article
 from citeaudit.progress import progress_bar
 from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article
+from citeaudit.reading.page_citations import plain_citations
 from citeaudit.reading.web import (
     HTML_TYPES,
     TEXT_TYPES,
@@ -110,7 +111,7 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     import trafilatura  # only for HTML input: it is not needed for Markdown articles
 
     text = trafilatura.extract(
-        _source_breaks_as_spaces(html),
+        _source_breaks_as_spaces(plain_citations(html)),
         output_format="markdown",
         include_links=True,  # linked words may cite: "a [2021 review](https://doi.org/...)"
         include_images=False,
@@ -120,7 +121,9 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     )
     if not text or not text.strip():
         raise InputError("no article text found in this HTML page", path=where)
-    return text
+    # trafilatura escapes Markdown's brackets ("\\[4\\]"): a citation marker is a bracket
+    text = re.sub(r"(?m)^(\s*\d{1,4})\\\.", r"\1.", text)  # and a numbered line's "1\\."
+    return re.sub(r"\\([\[\]])", r"\1", text)
 
 
 def _source_breaks_as_spaces(html: str) -> str:
