@@ -120,7 +120,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"({len(items)} real reference strings)\n")
     for name in FIELDS + EXTRA:
         print(f"{name:<12}{result['fields'].get(name, 0):>8.3f}")
-    print(f"{'overall':<12}{result['overall']:>8.3f}   (authors, year, title, container, volume, pages)")
+    print(
+        f"{'overall':<12}{result['overall']:>8.3f}   (authors, year, title, container, volume, pages)"
+    )
     print(f"{'fully right':<12}{result['fully_right']:>8.3f}")
     print(f"{'crashes':<12}{result['crashes']:>8}")
     print(f"\nParsing 1,000 references: {seconds:.2f} s")
