@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
-_NUMERIC = re.compile(r"^\s*(?P<open>[\[(]?)\s*\d{1,4}\s*(?P<close>[\])]?)\s*$")
+_NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}\s*[\])]?\s*$")
 # Link rows and back-links publishers add to an entry: not part of the reference.
 _FURNITURE = re.compile(
     r"\b(?:PubMed Abstract|PubMed Full Text|Pubmed Abstract|Pubmed Full Text|CrossRef Full Text|"
@@ -98,7 +98,7 @@ def plain_citations(html: str) -> str:
         if numeric:
             for child in list(link):
                 link.remove(child)
-            link.text = f"{numeric.group('open')}{number[id(block)]}{numeric.group('close')}"
+            link.text = _marker(link, number[id(block)])
         link.drop_tag()  # its words stay, as plain text: no in-page link syntax in sentences
     texts = [_entry_text(block) for block in entries]
     first = entries[0]
@@ -120,6 +120,17 @@ def plain_citations(html: str) -> str:
     for block in entries:
         block.drop_tree()
     return lxml_html.tostring(document, encoding="unicode")
+
+
+def _marker(link, number: int) -> str:
+    """The marker a numeric link becomes: "[4]", in brackets even when the page wrote a
+    bare or superscript "4" (the link says it cites), unless the page's own brackets
+    stand around the link already."""
+    previous = link.getprevious()
+    before = (previous.tail if previous is not None else link.getparent().text) or ""
+    if before.rstrip().endswith("[") and (link.tail or "").lstrip().startswith("]"):
+        return str(number)
+    return f"[{number}]"
 
 
 def _escape(text: str) -> str:
