@@ -97,3 +97,39 @@ def test_a_month_in_brackets_is_not_an_author():
     article = _article("Rates rose (January 2015) and fell (spring 2016).")
     assert article.sentences[0].refs == ()
     assert article.citation_problems == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statins were tested (for example, Chen et al. 2003).",
+        "Statins were tested (reviewed in Chen et al., 2003).",
+        "Statins were tested (see also Chen et al. 2003, p. 12).",
+    ],
+)
+def test_words_before_the_first_name_of_a_part_do_not_hide_it(text):
+    article = _article(text)
+    assert article.sentences[0].refs == ("chen2003",)
+    assert article.citation_problems == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Enrolment closed early (N = 1994 patients).",
+        "The cohort was large (n = 2015).",
+        "Rates rose (data from the national survey, 2019).",
+    ],
+)
+def test_brackets_with_a_year_that_name_no_author_are_not_citations(text):
+    article = _article(text)
+    assert article.sentences[0].refs == ()
+    assert article.citation_problems == []
+
+
+def test_a_work_in_press_with_its_year_is_still_a_citation():
+    article = _article("Walking helps (Van den Berg and Moss, 1996; Chen, 2024, in press).")
+    assert article.sentences[0].refs == ("vandenberg1996",)
+    assert [p.message for p in article.citation_problems] == [
+        "(Chen, 2024): Chen is cited for 2003, not 2024"
+    ]

@@ -65,6 +65,12 @@ def test_a_list_after_a_figure_number_is_two_markers_not_a_decimal():
     }
 
 
+def test_a_plain_digit_after_a_closing_quotation_mark_cites():
+    assert _cited('Trigger points are "knots"4 in muscle.') == {
+        'Trigger points are "knots" in muscle.': ("authord2004",)
+    }
+
+
 def test_et_al_followed_by_a_plain_digit_cites():
     assert _cited("Smith et al.6 found the same.") == {
         "Smith et al. found the same.": ("authorf2006",)
@@ -90,6 +96,7 @@ def test_et_al_followed_by_a_plain_digit_cites():
         "See www.example.org/page3 and https://example.org/a,4 for more.",
         "Steps: 1. rest, 2. ice.",
         "The ratio was 3:1, and 2.5-8 mg was given.",
+        'Patients rated it "5" on the scale.',
     ],
 )
 def test_numbers_that_are_not_flattened_superscripts_are_left_alone(text):

@@ -74,25 +74,28 @@ _NARRATIVE = re.compile(
 )
 # One part of a bracketed group: "e.g., Baker et al, 1979", "Van den Berg and Moss 1996",
 # "Ito K 2003", "World Heart Federation, 2015", "Simons et al., 1999, p. 12".
+# Words before the first name of a part ("e.g.,", "see also", "reviewed in", "for
+# example,"): lower-case words, which a name's particles ("van der Berg") are not.
 _LEAD_IN = re.compile(
-    r"^(?:(?:e\.g\.|i\.e\.|see(?: also)?|cf\.|as reviewed in|reviewed in|for review,? see)\s*,?\s*)+",
-    re.I,
+    r"^(?:(?!(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)\s)"
+    r"[a-z][a-z.]*[,:]?\s+)+"
 )
 _PART = re.compile(
     rf"^(?P<names>[A-ZÀ-ÖØ-Þ]|{_PARTICLE}\s)(?P<rest>[^0-9]*?),?\s+"
     rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)"
-    r"(?:\s*[,:]\s*(?:pp?\.|ch\.|chap\.)?\s*[\w–-]+)?\s*$"
+    r"(?:\s*[,:]\s*(?:pp?\.|ch\.|chap\.)?\s*[\w–-]+)?"
+    r"(?:\s*,?\s*(?i:in press|submitted|forthcoming|(?:published )?online(?: first)?))?\s*$"
 )
 # Parts of a group that cite nothing a reader could look up.
 _NOTE = re.compile(
-    r"\b(?:unpublished|personal communication|pers\.? comm|data not shown|in preparation|"
-    r"submitted|in press|this study|present study)\b",
+    r"\b(?:unpublished|personal communication|pers\.? comm|data not shown|in preparation)\b",
     re.I,
 )
 _MONTHS = re.compile(
     r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$|^(?:spring|summer|autumn|fall|winter)$",
     re.I,
 )
+_CONNECTIVES = frozenset({"of", "for", "and", "the", "on", "in", "to", "at", "&"})
 _ET_AL = re.compile(r",?\s+et\.?\s+al\.?,?$", re.I)
 _PERSON = re.compile(
     rf"^(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+(?:\s+[A-Z]{{1,3}}|(?:,?\s+(?:[A-Z]\.\s?)+))?$"
@@ -188,7 +191,10 @@ def read_names(names: str) -> tuple[str, str | None, bool, bool] | None:
         if second:
             second = re.sub(r"\s+[A-Z]{1,3}$|,?\s+(?:[A-Z]\.\s?)+$", "", second)
         return first, second, et_al, False
-    if re.match(r"^[A-ZÀ-ÖØ-Þ]", names) and len(names.split()) <= 12:
+    words = names.split()
+    if len(words) <= 12 and all(
+        re.fullmatch(r"[A-ZÀ-ÖØ-Þ][\w'’.\-]*", w) or w in _CONNECTIVES for w in words
+    ):
         return names, None, et_al, True
     return None
 
@@ -259,8 +265,8 @@ def _plain_digits_fit(before: str, group: str) -> bool:
         return (
             bool(word) and len(word.group(0)) >= 2 and word.group(0).lower() not in _NUMBERED_WORDS
         )
-    if mark in _CLOSERS:
-        return mark not in "'’" or before[-2:-1].isalpha()
+    if mark in _CLOSERS:  # a quotation mark must close ("'knots'4"), not open ('"5"')
+        return mark in ")]" or bool(before[-2:-1].strip())
     word = re.search(r"(?<![\w-])[a-z]{3,}$", before)
     return (
         bool(word) and word.group(0) not in _NUMBERED_WORDS and not _EXPONENT_BEFORE.search(before)
