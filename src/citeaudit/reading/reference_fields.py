@@ -22,6 +22,8 @@ _VANCOUVER_TAIL = re.compile(
     r"\s+(?P<rest>\S.*)$"
 )
 
+_LIST_OF_NAMES = re.compile(r",|;|&|\band\b|\bund\b|\bet\b", re.IGNORECASE)
+
 # AnyStyle's labels for the container of a work: a journal, or a book a chapter is in.
 _CONTAINERS = ("journal", "container-title")
 
@@ -109,6 +111,12 @@ def _untangle(found: list[Segment]) -> list[Segment]:
         if label:
             out.append((label, words))
     if not any(label == "title" for label, _ in out):
+        # Five or more words without a comma or an "and" are not a list of people: a
+        # title in capitals ("- S. THE TEACHING OF DRAMA TO CHILDREN.") read as authors.
+        for index, (label, words) in enumerate(out):
+            if label == "author" and len(words.split()) >= 5 and not _LIST_OF_NAMES.search(words):
+                out[index] = ("title", words.lstrip("-–— "))
+                break
         # "Back pain. Spine," taken whole for the journal: the title is what comes before
         # the journal's sentence.
         for index, (label, words) in enumerate(out):
