@@ -23,6 +23,7 @@ from collections import Counter
 from citeaudit.doi import find_doi
 from citeaudit.models import Reference
 from citeaudit.reading.labeller import segments
+from citeaudit.reading.normalise import numbers
 from citeaudit.reading.reference_fields import fill_fields
 
 # --------------------------------------------------------------------------------------
@@ -236,13 +237,7 @@ def _rules(raw: str, line_number: int) -> Reference:
     text = unicodedata.normalize("NFC", " ".join(text.split()))
     ref = Reference(key="", raw=raw.strip(), line=line_number)
     ref.number = number
-    ref.doi = find_doi(text)
-    if pmid := _PMID.search(text):
-        ref.pmid = pmid.group(1)
-    if isbn := _ISBN.search(text):
-        ref.isbn = re.sub(r"[\s-]", "", isbn.group(1)).upper()
-    if url := _URL.search(text):
-        ref.url = url.group(0).rstrip(".,;)")
+    _identifiers(text, ref)
     body = _without_identifiers(text)
     if _parse_mla(body, ref):
         return _tidy(ref)
@@ -617,15 +612,7 @@ def _parse_chapter(book: str, ref: Reference) -> None:
 
 
 def _edition_number(text: str) -> str:
-    words = {
-        "first": "1st",
-        "second": "2nd",
-        "third": "3rd",
-        "fourth": "4th",
-        "fifth": "5th",
-        "sixth": "6th",
-    }
-    return words.get(text.lower(), text)
+    return numbers.edition(text) or text
 
 
 def _parse_book_tail(after: str, ref: Reference) -> None:
