@@ -23,7 +23,7 @@ adults <a href="#B1">1</a>,<a href="#B3">3</a>. Massage was studied too
 
 
 def test_each_cited_entry_becomes_one_plain_numbered_line():
-    text = html_main_text(plain_citations(PAGE))
+    text = html_main_text(PAGE)
     assert "1. Lee AB, Mills K. Walking and knee pain. BMJ. 2011;342:d1234." in text
     assert "Google Scholar" not in text and "PubMed Abstract" not in text
     assert "doi:10.1016/s0304-3959(03)00001-1" in text  # a DOI given only as a link is kept
@@ -40,4 +40,87 @@ def test_numeric_links_cite_the_entries_they_point_at():
 
 def test_a_page_without_in_page_citation_links_is_left_as_it_is():
     page = "<html><body><p>No links here (Lee, 2011).</p></body></html>"
-    assert plain_citations(page) == page
+    assert plain_citations(page).html == page and not plain_citations(page).entries
+
+
+# A main-text extractor reads a very short page by a cruder fallback; real pages are longer.
+_MORE = (
+    "<p>Low back pain is common in adults of working age, and most episodes settle within a "
+    "few weeks whatever is done. Guidelines ask clinicians to reassure patients, to keep them "
+    "active and to avoid imaging unless warning signs are present. The studies below compared "
+    "simple treatments that patients can use at home, over periods of two to twelve weeks.</p>"
+)
+
+
+def _cited(page: str) -> tuple[dict[str, tuple[str, ...]], list[str]]:
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    return cited, [ref.key for ref in article.references]
+
+
+_ENTRIES = "".join(
+    f'<li id="R{n}"><a class="back" href="#x{n}">↵</a>{name} A, Lee B. {topic} and pain. '
+    f"Pain. {2000 + n};{n}:1-9.</li>"
+    for n, (name, topic) in enumerate(
+        [
+            ("Baker", "Rest"),
+            ("Chen", "Heat"),
+            ("Dunn", "Ice"),
+            ("Ellis", "Yoga"),
+            ("Ford", "Tai chi"),
+        ],
+        start=1,
+    )
+)
+
+
+def test_a_bracketed_range_of_two_links_cites_the_entries_between_them_too():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest and heat were compared in several trials [<a id="x1" href="#R1">1</a>]-[<a id="x4"
+href="#R4">4</a>]. Tai chi was studied once [<a id="x5" href="#R5">5</a>].</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Rest"] == tuple(keys[:4])  # 2 and 3 have no link of their own
+    assert cited["Tai"] == (keys[4],)
+
+
+def test_a_superscript_bracket_after_a_full_stop_belongs_to_the_sentence_it_closes():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients.<sup><a id="x1" href="#R1">[1]</a></sup> Heat helped
+some.<sup><a id="x2" href="#R2">[2]</a></sup><sup><a id="x3" href="#R3">[3]</a></sup> Ice
+was tried in a pilot study by one team.<sup><a id="x4" href="#R4">[4]</a></sup></p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Rest"] == (keys[0],)
+    assert cited["Heat"] == (keys[1], keys[2])
+    assert cited["Ice"] == (keys[3],)
+
+
+def test_author_year_links_cite_exactly_the_entry_they_point_at_and_keep_their_words():
+    entries = (
+        '<div class="ref" id="B1">Range F, Horn L. Dogs and wolves. Anim Cogn. 2012;15:1-9.</div>'
+        '<div class="ref" id="B2">Range F, Horn L, Huber L. Dogs wait. Anim Cogn. 2012;15:10-19.</div>'
+        '<div class="ref" id="B3">Marshall-Pescini S. Dogs watch. Behav Processes. 2014;3:4-5.</div>'
+    )
+    page = f"""<html><body><article><h1>Dogs</h1>{_MORE}
+<p>Dogs wait for a partner (<a href="#B2">Range et al., 2012</a>; <a href="#B3">Marshall-Pescini,
+2014</a>). Wolves do not (<a href="#B1">Range et al., 2012</a>).</p>
+<h2>References</h2>{entries}</article></body></html>"""
+    article = parse_article(html_main_text(page), name="dogs", path="dogs.html")
+    keys = [ref.key for ref in article.references]
+    by_start = {s.text.split()[0]: s for s in article.sentences if s.refs}
+    assert by_start["Dogs"].refs == (keys[1], keys[2])
+    assert by_start["Wolves"].refs == (keys[0],)  # names and year alone fit two entries
+    assert "Range et al., 2012" in by_start["Dogs"].text
+
+
+def test_back_links_and_affiliation_numbers_are_not_reference_entries():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p class="authors">Ann Smith<a href="#aff1">1</a></p>
+<ol class="affiliations"><li class="aff" id="aff1">Pain Unit, 1620 Tremont St, Boston, MA 02120, USA</li></ol>
+<p id="p1">Rest helped most patients.<a id="x1" href="#R1">1</a> Heat helped some.<a id="x2"
+href="#R2">2</a> Ice was tried once.<a id="x3" href="#R3">3</a></p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert len(keys) == 5 and not any("Tremont" in k for k in keys)
+    assert cited["Rest"] == (keys[0],) and cited["Ice"] == (keys[2],)

@@ -48,3 +48,21 @@ def test_real_sentence_ends_still_split_and_blank_text_has_none():
         "None worsened.",
     ]
     assert split_sentences("   \n ") == []
+
+
+def test_an_inline_enumeration_stays_one_sentence_with_its_marker():
+    text = (
+        "The trial addresses three gaps: 1) the number of people facing the decision; "
+        "2) the need for support; and 3) the need for training [48]. This project will help."
+    )
+    first, second = split_sentences(text)
+    assert first.startswith("The trial addresses") and first.endswith("[48].")
+    assert second == "This project will help."
+
+
+def test_numbered_sentences_after_a_full_stop_are_still_sentences():
+    assert split_sentences("We did two things. 1) We measured pain. 2) We asked people.") == [
+        "We did two things.",
+        "1) We measured pain.",
+        "2) We asked people.",
+    ]

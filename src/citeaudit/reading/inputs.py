@@ -110,8 +110,9 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     `<pre>` keeps its own."""
     import trafilatura  # only for HTML input: it is not needed for Markdown articles
 
+    page = plain_citations(html)
     text = trafilatura.extract(
-        _source_breaks_as_spaces(plain_citations(html)),
+        _source_breaks_as_spaces(page.html),
         output_format="markdown",
         include_links=True,  # linked words may cite: "a [2021 review](https://doi.org/...)"
         include_images=False,
@@ -123,7 +124,13 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
         raise InputError("no article text found in this HTML page", path=where)
     # trafilatura escapes Markdown's brackets ("\\[4\\]"): a citation marker is a bracket
     text = re.sub(r"(?m)^(\s*\d{1,4})\\\.", r"\1.", text)  # and a numbered line's "1\\."
-    return re.sub(r"\\([\[\]])", r"\1", text)
+    text = re.sub(r"\\([\[\]])", r"\1", text)
+    # "<sup>[4]</sup>" is a bracket marker; as a tag it would not close its sentence
+    text = re.sub(r"<sup>\s*(\[[^\]<]{1,40}\])\s*</sup>", r"\1", text)
+    if page.entries:
+        listed = "\n\n".join(f"{n}. {entry}" for n, entry in enumerate(page.entries, start=1))
+        text = f"{text.rstrip()}\n\n## References\n\n{listed}\n"
+    return text
 
 
 def _source_breaks_as_spaces(html: str) -> str:

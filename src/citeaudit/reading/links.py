@@ -20,6 +20,23 @@ from urllib.parse import unquote
 from citeaudit.doi import is_valid_doi, normalize_doi
 from citeaudit.models import Reference
 
+# A page's in-page link to the n-th entry of its reference list, as `plain_citations`
+# rewrites it: the link's words stay in the sentence and the entry is known exactly.
+_ENTRY_LINK = "#citeaudit-entry-"
+
+
+def entry_link(number: int) -> str:
+    """The address of a link to the `number`-th entry of the page's reference list."""
+    return f"{_ENTRY_LINK}{number}"
+
+
+def entry_number(url: str) -> int | None:
+    """Which entry an `entry_link` address points at; None for any other address."""
+    if url.startswith(_ENTRY_LINK) and url[len(_ENTRY_LINK) :].isdigit():
+        return int(url[len(_ENTRY_LINK) :])
+    return None
+
+
 # `[label](url)` or `[label](url "title")`; the label may hold one level of brackets
 # ("[Lee [2011]](...)") and the URL one level of parentheses (DOIs such as
 # 10.1016/S0140-6736(20)30183-5).

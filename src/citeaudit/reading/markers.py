@@ -24,13 +24,21 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
-from citeaudit.reading.links import BARE_URL, MARKDOWN_LINK, link_identity, strip_url
+from citeaudit.reading.links import (
+    BARE_URL,
+    MARKDOWN_LINK,
+    entry_number,
+    link_identity,
+    strip_url,
+)
 
 MarkerStyle = Literal["numeric", "superscript", "plain", "author_year", "narrative", "link"]
 
 _YEAR = r"(?:1[5-9]|20)\d{2}"
 _NUMBERS = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*"
 _BRACKET = re.compile(rf"\[(?P<n>{_NUMBERS})\](?:\((?P<target>[^)\s]*)\))?|\[\^(?P<f>\d{{1,3}})\]")
+# A range written as two bracketed ends, "[7]-[10]" (BioMed Central): every number between.
+_BRACKET_RANGE = re.compile(r"\[(?P<a>\d{1,3})\]\s*[-–]\s*\[(?P<b>\d{1,3})\]")
 _SUP_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUPERSCRIPT = re.compile(rf"(?<![\d{_SUP_DIGITS}])[{_SUP_DIGITS}]+(?:[⁻˒,‐–-][{_SUP_DIGITS}]+)*")
 _SUP_TAG = re.compile(rf"<sup>\s*(?P<n>{_NUMBERS})\s*</sup>|\^(?P<p>{_NUMBERS})\^", re.I)
@@ -280,6 +288,12 @@ def _link_markers(text: str) -> list[Marker]:
     found: list[Marker] = []
     for match in MARKDOWN_LINK.finditer(text):
         label = match.group("label")
+        if (entry := entry_number(match.group("url"))) is not None:
+            # the page's own link to its n-th entry: exact, whatever its words say
+            found.append(
+                Marker(match.group(0), match.start(), match.end(), "numeric", (entry,), keep=label)
+            )
+            continue
         if re.fullmatch(rf"\s*\^?{_NUMBERS}\s*", label):
             continue
         found.append(
@@ -309,6 +323,9 @@ def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
     found: list[Marker] = (
         _link_markers(text) if "[" in text or "http" in text or "www." in text else []
     )
+    for match in _BRACKET_RANGE.finditer(text):
+        numbers = f"{match.group('a')}-{match.group('b')}"
+        found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
     for match in _BRACKET.finditer(text):
         numbers = match.group("n") or match.group("f")
         found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
@@ -327,6 +344,9 @@ def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
         numbers = expand(_from_superscript(match.group(0)))
         found.append(Marker(match.group(0), match.start(), match.end(), "superscript", numbers))
     found.extend(_plain_digit_markers(text, plain_limit))
+    exact = [m for m in found if m.keep and m.style == "numeric"]
+    if exact:  # the page's links say what it cites: no reading of names and years over them
+        return _first_of_overlaps(found)
     if not _YEAR_IN_BRACKETS.search(text):  # the author–year readings below all need one
         return _first_of_overlaps(found)
     for match in _PAREN.finditer(text):

@@ -4,15 +4,19 @@ Publisher pages (BMC, BMJ, Frontiers, PLOS, MDPI, SAGE, Wikipedia...) link every
 citation marker to its entry: `<a href="#B4">4</a>` goes to `<li id="B4">`. That link
 is the page's own, exact statement of what a sentence cites, while the entry's visible
 text is wrapped in markup that text extraction mangles (half-links, emphasis, "PubMed
-Abstract | Google Scholar" rows, "^ a b" back-links). So before extraction each cited
-entry is rewritten as one plain numbered line, in the list's order, and each numeric
-marker linking to it carries that number; author–year link text is kept, as the
-reader links it by names and year.
+Abstract | Google Scholar" rows, "^ a b" back-links), and a main-text extractor may
+drop the whole list as boilerplate (BMJ's "ref-list"). So before extraction the cited
+entries are taken out of the page as plain lines, in the list's order, to be put back
+after the extracted text, and each numeric marker linking to an entry carries its
+number; author–year link text is kept, as the reader links it by names and year.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from citeaudit.reading.links import entry_link
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
 _NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}\s*[\])]?\s*$")
@@ -23,7 +27,7 @@ _FURNITURE = re.compile(
     r"View Article|Article|PubMed/NCBI|PubMed Central|Return to (?:text|ref \S+ in article)|"
     r"CAS|Web of Science|Scopus|Europe PMC|Ref list)\b\s*\|?",
 )
-_BACKLINKS = re.compile(r"^\s*(?:\^|↑)\s*(?:(?:[a-z]{1,2}|\d+\.\d+)\s+)*")
+_BACKLINKS = re.compile(r"^\s*(?:\^|↑|↵)\s*(?:(?:[a-z]{1,2}|\d+\.\d+)\s+)*")
 _BLOCKS = {"li", "p", "div", "td", "dd", "tr", "article", "section", "cite"}
 _MIN_TARGETS = 3
 
@@ -36,6 +40,52 @@ def _entry_block(element):
     ):
         block = block.getparent()
     return block
+
+
+def _looks_like_entry(block) -> bool:
+    text = block.text_content()
+    return 25 <= len(text.strip()) < 1500 and bool(_YEAR.search(text) or "doi" in text.lower())
+
+
+def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
+    """The targets that belong to the reference list. A page links other things the same
+    way (an author's affiliation "1", a table): a lone target of another kind than the
+    list's entries (tag and class) beside a list of three or more is not an entry."""
+    groups: dict[int, list] = {}
+    parents = []  # held, so that no parent's id is reused while grouping
+    for block in {id(b): b for b in blocks.values()}.values():
+        parents.append(block.getparent())
+        groups.setdefault(id(parents[-1]), []).append(block)
+    largest = max(groups.values(), key=len, default=[])
+    if len(largest) < _MIN_TARGETS:
+        return blocks
+    kind = (largest[0].tag, largest[0].get("class"))
+    strays = {
+        id(group[0])
+        for group in groups.values()
+        if len(group) == 1 and (group[0].tag, group[0].get("class")) != kind
+    }
+    return {key: block for key, block in blocks.items() if id(block) not in strays}
+
+
+def _uncited_neighbours(entries: list) -> list:
+    """Entries of the same list that no link points at: a range "[7]-[10]" links only its
+    ends, yet 8 and 9 are cited, and the list's numbering counts every entry."""
+    holders: dict[int, list] = {}
+    for entry in entries:
+        parent = entry.getparent()
+        if parent is not None:
+            key = (id(parent), entry.tag, entry.get("class"))
+            holders.setdefault(key, [parent, 0])[1] += 1
+    found = []
+    for (_, tag, kind), (parent, count) in holders.items():
+        if count >= 2:
+            found.extend(
+                child
+                for child in parent
+                if child.tag == tag and child.get("class") == kind and _looks_like_entry(child)
+            )
+    return found
 
 
 def _entry_text(block) -> str:
@@ -52,34 +102,49 @@ def _entry_text(block) -> str:
     return text
 
 
-def plain_citations(html: str) -> str:
-    """The page with in-page citation links made plain; unchanged when it has none."""
+@dataclass(frozen=True)
+class PageCitations:
+    """A page with its citation links made plain, and the entries they cite."""
+
+    html: str
+    entries: list[str] = field(default_factory=list)
+
+
+def plain_citations(html: str) -> PageCitations:
+    """The page with in-page citation links made plain and its cited entries taken out;
+    the page unchanged (and no entries) when it has no such links."""
     from lxml import etree
     from lxml import html as lxml_html
 
     try:
         document = lxml_html.document_fromstring(html)
     except (etree.ParserError, ValueError):
-        return html
+        return PageCitations(html)
     for invisible in document.xpath("//style|//script|//noscript"):
         invisible.drop_tree()  # their text is not the page's (Wikipedia styles each entry)
+    targets = {a.get("name"): a for a in document.iter("a") if a.get("name") and not a.get("href")}
     ids = {el.get("id"): el for el in document.iter() if isinstance(el.tag, str) and el.get("id")}
-    ids.update({el.get("name"): el for el in document.iter("a") if el.get("name")})
+    for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
+        ids.setdefault(name, anchor)
     links = [a for a in document.iter("a") if (a.get("href") or "").startswith("#")]
     blocks: dict[str, object] = {}
     for link in links:
         target = ids.get(link.get("href")[1:])
         if target is None or link.get("href")[1:] in blocks:
             continue
+        words = link.text_content()
+        if not (_NUMERIC.match(words) or _YEAR.search(words)):
+            continue  # not a marker: an entry's back-link ("↵", "^ a b") or a section link
         block = _entry_block(target)
         if block is None:
             continue
-        text = block.text_content()
-        if len(text) < 1500 and (_YEAR.search(text) or "doi" in text.lower()):
+        if _looks_like_entry(block):
             blocks[link.get("href")[1:]] = block
+    blocks = _in_the_list(blocks)
     unique = {id(block): block for block in blocks.values()}
     if len(unique) < _MIN_TARGETS:
-        return html
+        return PageCitations(_serialised(document))
+    unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
     order = {id(el): index for index, el in enumerate(document.iter())}
     entries = sorted(unique.values(), key=lambda el: order[id(el)])
     if any(
@@ -87,39 +152,73 @@ def plain_citations(html: str) -> str:
         for i in range(len(entries))
         for j in range(i + 1, len(entries))
     ):
-        return html  # one "entry" holds others: not a reference list
+        return PageCitations(
+            _serialised(document)
+        )  # one "entry" holds others: not a reference list
     number = {id(el): index for index, el in enumerate(entries, start=1)}
     for link in links:
         block = blocks.get(link.get("href")[1:])
         if block is None or block in link.iterancestors():
             continue
         words = link.text_content()
-        numeric = _NUMERIC.match(words)
-        if numeric:
+        if _NUMERIC.match(words):
             for child in list(link):
                 link.remove(child)
             link.text = _marker(link, number[id(block)])
-        link.drop_tag()  # its words stay, as plain text: no in-page link syntax in sentences
+            link.drop_tag()
+        else:  # "Hare et al., 2007": its words stay in the sentence, its target is exact
+            link.set("href", entry_link(number[id(block)]))
     texts = [_entry_text(block) for block in entries]
-    first = entries[0]
-    while first.getparent() is not None and first.getparent().tag in (
-        "ol",
-        "ul",
-        "dl",
-        "tbody",
-        "table",
+    heading = entries[0].getprevious()
+    if (
+        heading is not None
+        and heading.tag in _HEADINGS
+        and _LIST_HEADING.match(heading.text_content())
     ):
-        first = first.getparent()
-    parent = first.getparent()
-    section = lxml_html.fromstring(
-        "<div><h2>References</h2>"
-        + "".join(f"<p>{index}. {_escape(text)}</p>" for index, text in enumerate(texts, start=1))
-        + "</div>"
-    )
-    parent.insert(parent.index(first), section)
+        heading.drop_tree()  # the list's own heading: the list is put back under one
     for block in entries:
-        block.drop_tree()
+        _drop_with_empty_holders(block)
+    return PageCitations(_serialised(document), texts)
+
+
+def _serialised(document) -> str:
+    """The page as HTML again, without its link-less anchors (`<a name=...>`): an empty
+    anchor came out of extraction as stray brackets around markers ("care] [[8]-][[11].")."""
+    from lxml import html as lxml_html
+
+    for anchor in document.xpath("//a[not(@href)]"):
+        anchor.drop_tag()
     return lxml_html.tostring(document, encoding="unicode")
+
+
+_LIST_HEADING = re.compile(
+    r"^\s*(?:\d+\.?\s*)?(?:references?|bibliography|literature cited|works cited|"
+    r"sources|notes|citations)\b",
+    re.I,
+)
+
+
+_HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+
+
+def _drop_with_empty_holders(block) -> None:
+    """Take an entry out, and the list and heading it leaves empty: an empty "References"
+    section left in the page makes the extractor flatten the page around it."""
+    holder = block.getparent()
+    block.drop_tree()
+    while (
+        holder is not None and holder.getparent() is not None and not holder.text_content().strip()
+    ):
+        heading = holder.getprevious()
+        parent = holder.getparent()
+        holder.drop_tree()
+        if (
+            heading is not None
+            and heading.tag in ("h1", "h2", "h3", "h4", "h5", "h6")
+            and _LIST_HEADING.match(heading.text_content())
+        ):
+            heading.drop_tree()
+        holder = parent
 
 
 def _marker(link, number: int) -> str:
@@ -131,7 +230,3 @@ def _marker(link, number: int) -> str:
     if before.rstrip().endswith("[") and (link.tail or "").lstrip().startswith("]"):
         return str(number)
     return f"[{number}]"
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

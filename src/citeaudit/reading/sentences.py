@@ -28,6 +28,10 @@ _ABBREVIATIONS = (
 _ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(])(?:{_ABBREVIATIONS})\.$", re.IGNORECASE)
 _CONTINUES = re.compile(r"^[a-z0-9(]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
+# pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
+# 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
+_ENUMERATOR = re.compile(r"^\(?(?:[ivx]{1,4}|\d{1,2}|[a-h])\)\s")
+_ENDED = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\[[\d,\s–-]+\])*$")
 # Where a long paragraph may be cut before pysbd sees it: "...pain. The" (not "Dr. Smith").
 _CERTAIN_END = re.compile(r"[a-z]{3}[.!?][\"”’)]?\s+(?=[A-Z])")
 _INSIDE = re.compile(r"[.!?…]")  # a mark only pysbd can tell a sentence end from
@@ -106,6 +110,7 @@ def split_sentences(text: str) -> list[str]:
         if sentences and (
             (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
             or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
+            or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
         ):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
