@@ -124,3 +124,24 @@ href="#R2">2</a> Ice was tried once.<a id="x3" href="#R3">3</a></p>
     cited, keys = _cited(page)
     assert len(keys) == 5 and not any("Tremont" in k for k in keys)
     assert cited["Rest"] == (keys[0],) and cited["Ice"] == (keys[2],)
+
+
+def test_a_list_no_in_page_link_points_at_is_found_under_its_heading_and_cleaned():
+    entries = "".join(
+        f'<li><span class="name">{name} A</span>, Lee B. {topic} and pain. <i>Pain</i> {2000 + n};'
+        f'{n}:1-9. <a href="https://doi.org/10.1000/pain.{n}">CrossRef Full Text</a> | '
+        f'<a href="https://scholar.example/{n}">Google Scholar</a></li>'
+        for n, (name, topic) in enumerate(
+            [("Baker", "Rest"), ("Chen", "Heat"), ("Dunn", "Ice"), ("Ellis", "Yoga")], start=1
+        )
+    )
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients (<a href="https://doi.org/10.1000/pain.1">Baker et al., 2001</a>).
+Ice was tried once (<a href="http://dx.doi.org/10.1000/pain.3">Dunn &amp; Lee, 2003</a>).</p>
+<section class="references"><h2>Literature Cited</h2><ul class="refs">{entries}</ul></section>
+</article></body></html>"""
+    text = html_main_text(page)
+    assert "3. Dunn A, Lee B. Ice and pain. Pain 2003;3:1-9. doi:10.1000/pain.3" in text
+    assert "Google Scholar" not in text
+    cited, keys = _cited(page)
+    assert cited["Rest"] == (keys[0],) and cited["Ice"] == (keys[2],)

@@ -143,7 +143,7 @@ def plain_citations(html: str) -> PageCitations:
     blocks = _in_the_list(blocks)
     unique = {id(block): block for block in blocks.values()}
     if len(unique) < _MIN_TARGETS:
-        return PageCitations(_serialised(document))
+        return _taken_out(document, _headed_list(document))
     unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
     order = {id(el): index for index, el in enumerate(document.iter())}
     entries = sorted(unique.values(), key=lambda el: order[id(el)])
@@ -168,6 +168,13 @@ def plain_citations(html: str) -> PageCitations:
             link.drop_tag()
         else:  # "Hare et al., 2007": its words stay in the sentence, its target is exact
             link.set("href", entry_link(number[id(block)]))
+    return _taken_out(document, entries)
+
+
+def _taken_out(document, entries: list) -> PageCitations:
+    """The page without its reference entries, and the entries as plain lines."""
+    if not entries:
+        return PageCitations(_serialised(document))
     texts = [_entry_text(block) for block in entries]
     heading = entries[0].getprevious()
     if (
@@ -179,6 +186,43 @@ def plain_citations(html: str) -> PageCitations:
     for block in entries:
         _drop_with_empty_holders(block)
     return PageCitations(_serialised(document), texts)
+
+
+_LIST_HOLDER = re.compile(r"ref-?list|references|bibliograph|citation-list|cit-list", re.I)
+
+
+def _headed_list(document) -> list:
+    """The entries of a reference list no in-page link points at (a page citing by DOI
+    links, or by names and years alone), found by its heading ("References",
+    "Literature Cited"...) or by a holder named so (`class="ref-list"`): the first
+    element after it with three or more children that read as entries."""
+    starts = [
+        el
+        for el in document.iter(*_HEADINGS)
+        if _LIST_HEADING.match(el.text_content()) and len(el.text_content()) < 40
+    ]
+    starts += [
+        el
+        for el in document.iter("div", "section", "ol", "ul")
+        if _LIST_HOLDER.search(f"{el.get('id', '')} {el.get('class', '')}")
+    ]
+    for start in starts:
+        places = [start] if start.tag not in _HEADINGS else list(start.itersiblings())
+        for place in places:
+            if place.tag in _HEADINGS:
+                break
+            if entries := _first_entry_run(place):
+                return entries
+    return []
+
+
+def _first_entry_run(element) -> list:
+    for holder in element.iter():
+        children = [c for c in holder if isinstance(c.tag, str)]
+        entries = [c for c in children if _looks_like_entry(c)]
+        if len(entries) >= _MIN_TARGETS and len(entries) >= 0.6 * len(children):
+            return entries
+    return []
 
 
 def _serialised(document) -> str:
