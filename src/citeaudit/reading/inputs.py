@@ -117,7 +117,9 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
         include_links=True,  # linked words may cite: "a [2021 review](https://doi.org/...)"
         include_images=False,
         include_tables=True,
-        favor_recall=True,  # reference lists look like boilerplate to a precise extractor
+        # recall first only where the extractor must find the list: it may take a list for
+        # boilerplate; its default keeps more of a body split into several blocks (F1000)
+        favor_recall=not page.entries,
         deduplicate=False,
     )
     if not text or not text.strip():
@@ -126,7 +128,8 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     text = re.sub(r"(?m)^(\s*\d{1,4})\\\.", r"\1.", text)  # and a numbered line's "1\\."
     text = re.sub(r"\\([\[\]])", r"\1", text)
     # "<sup>[4]</sup>" is a bracket marker; as a tag it would not close its sentence
-    text = re.sub(r"<sup>\s*(\[[^\]<]{1,40}\])\s*</sup>", r"\1", text)
+    text = re.sub(r"<sup>\s*((?:\[[^\]<]{1,40}\][\s,;–-]*)+)</sup>", r"\1", text)
+    text = re.sub(r"</?sub>", "", text)  # "E<sub>c</sub>" reads "Ec": a subscript cites nothing
     if page.entries:
         listed = "\n\n".join(f"{n}. {entry}" for n, entry in enumerate(page.entries, start=1))
         text = f"{text.rstrip()}\n\n## References\n\n{listed}\n"

@@ -20,6 +20,8 @@ from citeaudit.reading.links import entry_link
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
 _NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}\s*[\])]?\s*$")
+# One link for a whole group, "[4-10]" or "[2, 3]", pointing at the group's first entry (Wiley).
+_GROUP = re.compile(r"^\s*[\[(]?\s*(\d{1,3})(?:\s*[-–,]\s*\d{1,3})+\s*[\])]?\s*$")
 # Link rows and back-links publishers add to an entry: not part of the reference.
 _FURNITURE = re.compile(
     r"\b(?:PubMed Abstract|PubMed Full Text|Pubmed Abstract|Pubmed Full Text|CrossRef Full Text|"
@@ -43,8 +45,12 @@ def _entry_block(element):
 
 
 def _looks_like_entry(block) -> bool:
+    """A block of an entry's size with a year or DOI; a list item needs neither (a web
+    page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = block.text_content()
-    return 25 <= len(text.strip()) < 1500 and bool(_YEAR.search(text) or "doi" in text.lower())
+    if not 25 <= len(text.strip()) < 1500:
+        return False
+    return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
 
 
 def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
@@ -117,7 +123,8 @@ def plain_citations(html: str) -> PageCitations:
     from lxml import html as lxml_html
 
     try:
-        document = lxml_html.document_fromstring(html)
+        # an XHTML page's "<?xml ... encoding=...?>" is refused in a str, which is decoded already
+        document = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
     except (etree.ParserError, ValueError):
         return PageCitations(html)
     for invisible in document.xpath("//style|//script|//noscript"):
@@ -133,7 +140,7 @@ def plain_citations(html: str) -> PageCitations:
         if target is None or link.get("href")[1:] in blocks:
             continue
         words = link.text_content()
-        if not (_NUMERIC.match(words) or _YEAR.search(words)):
+        if not (_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words)):
             continue  # not a marker: an entry's back-link ("↵", "^ a b") or a section link
         block = _entry_block(target)
         if block is None:
@@ -158,17 +165,44 @@ def plain_citations(html: str) -> PageCitations:
     number = {id(el): index for index, el in enumerate(entries, start=1)}
     for link in links:
         block = blocks.get(link.get("href")[1:])
-        if block is None or block in link.iterancestors():
+        if block is None:
+            _not_a_citation(link)
+            continue
+        if block in link.iterancestors():
             continue
         words = link.text_content()
-        if _NUMERIC.match(words):
+        group = _GROUP.match(words)
+        if group and int(group.group(1)) == number[id(block)]:
+            # the page numbers its list as it stands: the group's numbers are the entries
+            link.text = "[" + words.strip().strip("[]()").strip() + "]"
+            for child in list(link):
+                link.remove(child)
+            link.drop_tag()
+        elif _NUMERIC.match(words) and int(re.sub(r"\D", "", words)) <= len(entries):
             for child in list(link):
                 link.remove(child)
             link.text = _marker(link, number[id(block)])
             link.drop_tag()
-        else:  # "Hare et al., 2007": its words stay in the sentence, its target is exact
+        else:  # "Hare et al., 2007" or its year alone: the words stay, the target is exact
             link.set("href", entry_link(number[id(block)]))
     return _taken_out(document, entries)
+
+
+def _not_a_citation(link) -> None:
+    """A numbered in-page link to something that is no entry (an author's affiliation
+    "Wan<sup>1</sup>", a table "[1](#Tab1)") must not read as a citation marker: a
+    superscript one goes, with its superscript; any other keeps its words as plain text."""
+    if not _NUMERIC.match(link.text_content()):
+        return
+    holder = link.getparent()
+    if (
+        holder is not None
+        and holder.tag == "sup"
+        and holder.text_content().strip() == link.text_content().strip()
+    ):
+        holder.drop_tree()  # drop_tree keeps the tail text
+    else:
+        link.drop_tag()
 
 
 def _taken_out(document, entries: list) -> PageCitations:

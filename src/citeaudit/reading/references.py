@@ -171,7 +171,7 @@ def looks_like_reference(line: str) -> bool:
     return (
         (has_year and (starts_with_author or mla))
         or has_identifier
-        or (number is not None and has_year)
+        or (number is not None and (has_year or bool(_URL.search(text))))  # a web page
     )
 
 

@@ -25,8 +25,11 @@ _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts"
 )
-_ENDS_WITH_ABBREVIATION = re.compile(rf"(?:^|[\s(])(?:{_ABBREVIATIONS})\.$", re.IGNORECASE)
-_CONTINUES = re.compile(r"^[a-z0-9(]")
+# "et al." may close an emphasis ("*et al.*") and be followed by a marker ("[4]", "[2014](...)")
+_ENDS_WITH_ABBREVIATION = re.compile(
+    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS})\.[*_]{{0,2}}$", re.IGNORECASE
+)
+_CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
@@ -112,7 +115,8 @@ def split_sentences(text: str) -> list[str]:
             or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
             or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
         ):
-            sentences[-1] = f"{sentences[-1]} {piece}"
+            glue = "" if piece[:1] in "*_" else " "  # "*et al.*" was cut inside its emphasis
+            sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
             sentences.append(piece)
     return sentences
