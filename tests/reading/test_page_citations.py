@@ -145,3 +145,62 @@ Ice was tried once (<a href="http://dx.doi.org/10.1000/pain.3">Dunn &amp; Lee, 2
     assert "Google Scholar" not in text
     cited, keys = _cited(page)
     assert cited["Rest"] == (keys[0],) and cited["Ice"] == (keys[2],)
+
+
+def test_an_xhtml_page_with_an_encoding_declaration_is_read_like_any_other():
+    page = f"""<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients [<a href="#R1">1</a>]. Heat helped some [<a href="#R2">2</a>].
+Ice was tried once [<a href="#R3">3</a>].</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Ice"] == (keys[2],)
+
+
+def test_one_link_for_a_whole_group_cites_every_number_the_group_shows():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Many treatments were compared.<a href="#R2">[2-4]</a> Rest came first.<a href="#R1">[1, 5]</a>
+Yoga was last.<a href="#R4">[4]</a></p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Many"] == tuple(keys[1:4])
+    assert cited["Rest"] == (keys[0], keys[4])
+
+
+def test_a_link_on_the_year_alone_keeps_the_year_in_the_sentence_and_cites_its_entry():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped (Baker et al. <a href="#R1">2001</a>; Chen et al. <a href="#R2">2002</a>).
+Ice was tried by Dunn et al. (<a href="#R3">2003</a>).</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    by_start = {s.text.split()[0]: s for s in article.sentences if s.refs}
+    assert by_start["Rest"].refs == (keys[0], keys[1])
+    assert "Chen et al. 2002" in by_start["Rest"].text
+    assert by_start["Ice"].refs == (keys[2],)
+
+
+def test_an_authors_affiliation_number_is_not_read_as_a_citation():
+    page = f"""<html><body><article><h1>Back pain</h1>
+<p class="authors">Ann Smith<sup><a href="#Aff1">1</a></sup>, Bo Lee<sup><a href="#Aff1">1</a></sup></p>
+<p class="aff" id="Aff1">Pain Unit, 1620 Tremont St, Boston, MA 02120, USA</p>{_MORE}
+<p>Rest helped most patients [<a href="#R1">1</a>]. Heat helped some [<a href="#R2">2</a>].
+Ice was tried once [<a href="#R3">3</a>].</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    assert not [s for s in article.sentences if "Smith" in s.text and s.refs]
+    assert len(article.references) == 5
+
+
+def test_a_web_page_entry_without_a_year_is_still_an_entry_of_the_list():
+    entries = _ENTRIES.replace(
+        '<li id="R3">',
+        '<li id="R3">ICF Browser [<a href="http://apps.who.int/icf/">http://apps.who.int/icf/</a>]</li><li id="R3x">',
+    )
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients [<a href="#R1">1</a>]. Heat helped some [<a href="#R2">2</a>].
+Function was described with a classification [<a href="#R3">3</a>].</p>
+<h2>References</h2><ol>{entries}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Function"] == (keys[2],)
+    assert len(keys) == 6

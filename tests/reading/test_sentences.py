@@ -66,3 +66,13 @@ def test_numbered_sentences_after_a_full_stop_are_still_sentences():
         "1) We measured pain.",
         "2) We asked people.",
     ]
+
+
+def test_et_al_inside_emphasis_before_a_linked_year_does_not_end_the_sentence():
+    text = (
+        "It causes enteritis (De Graaf *et al.*[1999](#a); Brook *et al.*[2008](#b)). It is mild."
+    )
+    assert split_sentences(text) == [
+        "It causes enteritis (De Graaf *et al.*[1999](#a); Brook *et al.*[2008](#b)).",
+        "It is mild.",
+    ]
