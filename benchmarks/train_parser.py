@@ -10,8 +10,7 @@ L1 regularisation drops the features that do not help, which keeps the shipped m
 small; L2 keeps the rest smooth. The model is written to the package, where
 ``citeaudit.reading.labeller`` loads it once per process.
 
-Usage: ``uv run --extra bench python benchmarks/train_parser.py [--c1 0.05] [--c2 0.01] [--iterations 200]
-[--rendered 2] [--split train|train-minus-dev] [--out FILE]``
+Usage: ``uv run python benchmarks/train_parser.py [--c1 0.05] [--c2 0.01] [--iterations 200]``
 """
 
 from __future__ import annotations
@@ -43,22 +42,12 @@ def main(argv: list[str] | None = None) -> int:
         choices=("train", "train-minus-dev"),
         help="train on all training data (default) or leave the dev part out to compare designs",
     )
-    parser.add_argument(
-        "--rendered",
-        type=int,
-        default=2,
-        help="also train on each training journal article rendered in N CSL styles (0: none)",
-    )
     parser.add_argument("--out", type=Path, default=MODEL, help=f"model file (default {MODEL})")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
     trainer = pycrfsuite.Trainer(verbose=False)
     references = load(args.split)
-    if args.rendered:
-        from rendered_references import rendered  # needs the bench extra (citeproc-py)
-
-        references += rendered(references, per_item=args.rendered)
     for ref in references:
         words, labels = ref.token_labels()
         if words:

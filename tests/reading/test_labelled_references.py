@@ -81,6 +81,38 @@ def test_a_page_range_is_never_read_as_the_year():
 
 
 @pytest.mark.parametrize(
+    ("raw", "title", "container"),
+    [
+        # the rules gave "avid V. Blake: ..." (the first letter went to the authors)
+        (
+            "Erdman, David V. Blake: Prophet Against Empire. Princeton University Press, 1954.",
+            "Blake: Prophet Against Empire",
+            None,
+        ),
+        # the rules cut the journal at "Proc." and kept the quote inside the title
+        (
+            "[9] J. P. Golden, “Terrain contour matching (TERCOM): A cruise missile guidance aid,”"
+            " Proc. SPIE, vol. 0238, pp. 10–18, 1980.",
+            "Terrain contour matching (TERCOM): A cruise missile guidance aid",
+            "Proc. SPIE",
+        ),
+        # the rules took "2007: Commentary 2: ..." as the title
+        (
+            "Sparke, M. 2007: Commentary 2: Acknowledging responsibility For space. Progress in"
+            " Human Geography 31, 395-403.",
+            "Commentary 2: Acknowledging responsibility For space",
+            "Progress in Human Geography",
+        ),
+    ],
+)
+def test_a_reading_of_the_rules_with_a_known_misreading_shape_goes_to_the_labeller(
+    raw, title, container
+):
+    ref = parse_reference(raw, 1)
+    assert (ref.title, ref.container) == (title, container)
+
+
+@pytest.mark.parametrize(
     ("segment", "expected"),
     [
         (
