@@ -14,6 +14,7 @@ number; author–year link text is kept, as the reader links it by names and yea
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from citeaudit.reading.links import entry_link
@@ -44,34 +45,58 @@ def _entry_block(element):
     return block
 
 
+_SENTENCE_END = re.compile(r"[a-z\d)]{3}[.?!]\s+[A-Z][a-z]")
+
+
 def _looks_like_entry(block) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = block.text_content()
-    if not 25 <= len(text.strip()) < 1500:
-        return False
+    if not 25 <= len(text.strip()) < 1500 or len(_SENTENCE_END.findall(text)) >= 4:
+        return False  # a paragraph of prose, the target of a note's back-link
     return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
+
+
+def _cited_only(blocks: dict[str, object]) -> dict[str, object]:
+    """Targets that cite no other target. A note and the paragraph it annotates may link
+    each other ("[3]" down to the note, "3." back up): both cite, neither is an entry."""
+    by_block = {id(b): b for b in blocks.values()}
+    citing = set()
+    for block in by_block.values():
+        for link in block.iter("a"):
+            words = link.text_content()
+            target = blocks.get(_target_id(link))
+            if (
+                target is not None
+                and target is not block
+                and (_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words))
+            ):
+                citing.add(id(block))
+                break
+    return {key: b for key, b in blocks.items() if id(b) not in citing and id(b) in by_block}
 
 
 def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
     """The targets that belong to the reference list. A page links other things the same
-    way (an author's affiliation "1", a table): a lone target of another kind than the
-    list's entries (tag and class) beside a list of three or more is not an entry."""
-    groups: dict[int, list] = {}
-    parents = []  # held, so that no parent's id is reused while grouping
-    for block in {id(b): b for b in blocks.values()}.values():
-        parents.append(block.getparent())
-        groups.setdefault(id(parents[-1]), []).append(block)
-    largest = max(groups.values(), key=len, default=[])
-    if len(largest) < _MIN_TARGETS:
+    way: an author's affiliation "1", a footnote "4". The list's entries are the commonest
+    kind of target (tag and class); a target of another kind is kept only when its kind
+    reads as entries too (most carry a year or DOI) and it is not a lone one."""
+    unique = list({id(b): b for b in blocks.values()}.values())
+    kinds = Counter((b.tag, b.get("class")) for b in unique)
+    if not kinds:
         return blocks
-    kind = (largest[0].tag, largest[0].get("class"))
-    strays = {
-        id(group[0])
-        for group in groups.values()
-        if len(group) == 1 and (group[0].tag, group[0].get("class")) != kind
+    main, count = kinds.most_common(1)[0]
+    if count < _MIN_TARGETS:
+        return blocks
+    dated: Counter = Counter(
+        (b.tag, b.get("class"))
+        for b in unique
+        if _YEAR.search(b.text_content()) or "doi" in b.text_content().lower()
+    )
+    stray_kinds = {
+        kind for kind, n in kinds.items() if kind != main and (n == 1 or dated[kind] < n / 2)
     }
-    return {key: block for key, block in blocks.items() if id(block) not in strays}
+    return {key: b for key, b in blocks.items() if (b.tag, b.get("class")) not in stray_kinds}
 
 
 def _uncited_neighbours(entries: list) -> list:
@@ -85,7 +110,9 @@ def _uncited_neighbours(entries: list) -> list:
             holders.setdefault(key, [parent, 0])[1] += 1
     found = []
     for (_, tag, kind), (parent, count) in holders.items():
-        if count >= 2:
+        # a list, or blocks marked as entries by a class; plain paragraphs of a page are
+        # its prose as often as its entries
+        if count >= 2 and (parent.tag in ("ol", "ul", "dl", "tbody") or kind):
             found.extend(
                 child
                 for child in parent
@@ -133,11 +160,11 @@ def plain_citations(html: str) -> PageCitations:
     ids = {el.get("id"): el for el in document.iter() if isinstance(el.tag, str) and el.get("id")}
     for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
         ids.setdefault(name, anchor)
-    links = [a for a in document.iter("a") if (a.get("href") or "").startswith("#")]
+    links = [a for a in document.iter("a") if _target_id(a)]
     blocks: dict[str, object] = {}
     for link in links:
-        target = ids.get(link.get("href")[1:])
-        if target is None or link.get("href")[1:] in blocks:
+        target = ids.get(_target_id(link))
+        if target is None or _target_id(link) in blocks:
             continue
         words = link.text_content()
         if not (_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words)):
@@ -146,11 +173,17 @@ def plain_citations(html: str) -> PageCitations:
         if block is None:
             continue
         if _looks_like_entry(block):
-            blocks[link.get("href")[1:]] = block
-    blocks = _in_the_list(blocks)
+            blocks[_target_id(link)] = block
+    blocks = _in_the_list(_cited_only(blocks))
     unique = {id(block): block for block in blocks.values()}
-    if len(unique) < _MIN_TARGETS:
-        return _taken_out(document, _headed_list(document))
+    headed = _headed_list(document)
+    if len(unique) < _MIN_TARGETS or (
+        len(headed) > 2 * len(unique) and not {id(b) for b in headed} & set(unique)
+    ):  # no linked list, or the links go to a few notes beside the real list
+        for link in links:
+            if _target_id(link) in blocks:
+                _not_a_citation(link)
+        return _taken_out(document, headed)
     unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
     order = {id(el): index for index, el in enumerate(document.iter())}
     entries = sorted(unique.values(), key=lambda el: order[id(el)])
@@ -164,7 +197,7 @@ def plain_citations(html: str) -> PageCitations:
         )  # one "entry" holds others: not a reference list
     number = {id(el): index for index, el in enumerate(entries, start=1)}
     for link in links:
-        block = blocks.get(link.get("href")[1:])
+        block = blocks.get(_target_id(link))
         if block is None:
             _not_a_citation(link)
             continue
@@ -186,6 +219,19 @@ def plain_citations(html: str) -> PageCitations:
         else:  # "Hare et al., 2007" or its year alone: the words stay, the target is exact
             link.set("href", entry_link(number[id(block)]))
     return _taken_out(document, entries)
+
+
+def _target_id(link) -> str:
+    """The id of the element a link points at in the page: its `#id`, or the id a JATS
+    page names beside an outside address (PeerJ: `href="https://doi.org/..."
+    data-jats-rid="ref-12"`); "" for a link to another site."""
+    rid = link.get("data-jats-rid") or link.get("data-rid")
+    if rid:
+        return rid.split()[0]
+    # "#ref-CR4", or the page's own address with it ("/article/10.3758/...#ref-CR4"): only
+    # an id the page has counts, so a link to another page's fragment finds nothing
+    href = link.get("href") or ""
+    return href.partition("#")[2] if "#" in href and "://" not in href else ""
 
 
 def _not_a_citation(link) -> None:
@@ -232,8 +278,10 @@ def _headed_list(document) -> list:
     element after it with three or more children that read as entries."""
     starts = [
         el
-        for el in document.iter(*_HEADINGS)
-        if _LIST_HEADING.match(el.text_content()) and len(el.text_content()) < 40
+        for el in document.iter(*_HEADINGS, "p")
+        if _LIST_HEADING.match(el.text_content())
+        and len(el.text_content()) < 40
+        and (el.tag != "p" or _bold_line(el))
     ]
     starts += [
         el
@@ -241,13 +289,36 @@ def _headed_list(document) -> list:
         if _LIST_HOLDER.search(f"{el.get('id', '')} {el.get('class', '')}")
     ]
     for start in starts:
-        places = [start] if start.tag not in _HEADINGS else list(start.itersiblings())
+        if start.tag in _HEADINGS or start.tag == "p":
+            if len(run := _sibling_run(start)) >= _MIN_TARGETS:
+                return run  # entries as the heading's following siblings (one <p> each)
+            places = list(start.itersiblings())
+        else:
+            places = [start]
         for place in places:
-            if place.tag in _HEADINGS:
+            if place.tag in _HEADINGS or (place.tag == "p" and _bold_line(place)):
                 break
             if entries := _first_entry_run(place):
                 return entries
     return []
+
+
+def _bold_line(element) -> bool:
+    """A paragraph that is only bold words: a heading written as "<p><strong>References"."""
+    bold = "".join(b.text_content() for b in element.iter("strong", "b"))
+    return bool(bold.strip()) and bold.strip() == element.text_content().strip()
+
+
+def _sibling_run(heading) -> list:
+    """The entries that follow a heading as its siblings, up to the first that is none."""
+    run = []
+    for sibling in heading.itersiblings():
+        if not isinstance(sibling.tag, str) or not sibling.text_content().strip():
+            continue
+        if not _looks_like_entry(sibling):
+            break
+        run.append(sibling)
+    return run
 
 
 def _first_entry_run(element) -> list:

@@ -217,6 +217,7 @@ def _complete(ref: Reference) -> bool:
         and ref.title.count("(") == ref.title.count(")")  # "(4th" cut from "(4th. edition)"
         and ref.volume != str(ref.year)
         and not re.search(r"[”\"’],?\s+\S", ref.title.strip())  # the title's closing quote inside
+        and not re.search(rf"\b{_YEAR}[a-z]?[.,]?\s+[“\"‘]", ref.title)  # authors, year, "title"
         and re.search(rf"(?<![\d:–-]){ref.year}(?!\d)", ref.raw)  # not a page ("12:1830-45")
         and not re.search(r"\d\s*[;:(]\s*\d", ref.publisher or "")  # numbers, not a name
         and ((ref.container and (ref.volume or ref.pages)) or ref.publisher)
