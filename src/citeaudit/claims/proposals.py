@@ -91,6 +91,10 @@ def propose_claims(article: Article) -> list[Claim]:
         if alone and _HEADING.match(sentence.text):  # a heading, not a claim
             continue
         kind = classify(sentence.text)
+        if not kind and sentence.refs:
+            # a sentence that cites a source states what the source says, whatever its
+            # words: "Caffeine has no effect on bone density [3]." is checked too
+            kind = "source_description"
         if kind:
             # the references its inline markers name (none: the claim is uncited)
             claims.append(_claim(article, sentence.line, kind, sentence.text, list(sentence.refs)))
