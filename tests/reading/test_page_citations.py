@@ -204,3 +204,60 @@ Function was described with a classification [<a href="#R3">3</a>].</p>
     cited, keys = _cited(page)
     assert cited["Function"] == (keys[2],)
     assert len(keys) == 6
+
+
+def test_links_to_a_dois_address_that_name_their_entry_by_jats_rid_cite_that_entry():
+    entries = "".join(
+        f'<li class="ref"><div class="citation" id="ref-{n}">{name} A, Lee B. {2000 + n}. {topic} and'
+        f' pain. Pain {n}:1-9. <a href="https://doi.org/10.1000/p.{n}">doi</a></div></li>'
+        for n, (name, topic) in enumerate([("Baker", "Rest"), ("Chen", "Heat"), ("Dunn", "Ice")], 1)
+    )
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped (<a href="https://doi.org/10.1000/p.1" data-jats-rid="ref-1">Baker &amp; Lee, 2001</a>).
+<a href="https://doi.org/10.1000/p.3" data-jats-rid="ref-3">Dunn &amp; Lee (2003)</a> tried ice.
+Heat helped some (<a href="https://doi.org/10.1000/p.2" data-jats-rid="ref-2">Chen &amp; Lee, 2002</a>).</p>
+<h2>References</h2><ul class="ref-list">{entries}</ul></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Rest"] == (keys[0],)
+    assert cited["Dunn"] == (keys[2],)  # a narrative link opening a sentence stays with it
+    assert cited["Heat"] == (keys[1],)
+
+
+def test_a_link_to_the_pages_own_address_and_an_entry_id_is_an_in_page_link():
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients (Baker &amp; Lee, <a href="/article/10.1000/x#R1">2001</a>). Heat
+helped some (Chen &amp; Lee, <a href="/article/10.1000/x#R2">2002</a>). Ice was tried once
+(Dunn &amp; Lee, <a href="/article/10.1000/x#R3">2003</a>).</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Heat"] == (keys[1],) and cited["Ice"] == (keys[2],)
+
+
+def test_numbered_notes_beside_an_unlinked_reference_list_are_not_the_list():
+    notes = "".join(
+        f'<p><a name="{n}"></a><a href="#{n}a">{n}.</a> Baker, 2001, p. {n}.</p>' for n in (1, 2, 3)
+    )
+    refs = "".join(
+        f"<p>{given} {name}, {year}. <em>{topic} and pain</em>. Pain, volume {n}, pp. 1-9.</p>"
+        for n, (given, name, year, topic) in enumerate(
+            [
+                ("Ann", "Baker", 2001, "Rest"),
+                ("Bo", "Chen", 2002, "Heat"),
+                ("Cy", "Dunn", 2003, "Ice"),
+                ("Di", "Ellis", 2004, "Yoga"),
+                ("Ed", "Ford", 2005, "Tai chi"),
+                ("Flo", "Gray", 2006, "Walking"),
+                ("Gus", "Hale", 2007, "Swimming"),
+            ],
+            start=1,
+        )
+    )
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p><a name="1a"></a>Rest helped most patients (Baker, 2001; Chen, 2002).[<a href="#1">1</a>] Ice
+was tried once (Dunn, 2003).[<a href="#2">2</a>] Walking helped too (Gray, 2006).[<a href="#3">3</a>]</p>
+<p><strong>Notes</strong></p>{notes}<p><strong>References</strong></p>{refs}
+</article></body></html>"""
+    cited, keys = _cited(page)
+    assert len(keys) == 7  # the seven references, not the three notes
+    assert cited["Rest"] == (keys[0], keys[1])
+    assert cited["Ice"] == (keys[2],) and cited["Walking"] == (keys[5],)

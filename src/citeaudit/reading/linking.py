@@ -146,6 +146,16 @@ def _by_body(cite: Cite, index: ReferenceIndex) -> list[int]:
     return found
 
 
+def _by_name_in_lead(cite: Cite, index: ReferenceIndex) -> list[int]:
+    """Entries whose words before the year hold the cited name as a word: a list written
+    given name first ("Trevor Hoppe, 2018."), which the parser may have misread."""
+    name = fold(cite.first)
+    if len(name) < 3:
+        return []
+    pattern = re.compile(rf"(?:^| ){re.escape(name)}(?: |$)")
+    return [position for position, lead in enumerate(index.leads) if pattern.search(lead)]
+
+
 def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | None]:
     references = index.references
     label = _label(cite)
@@ -156,6 +166,8 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
         same_name = [r for r in references if r.authors and wanted & surname_keys(r.authors[0])]
         if not same_name:  # a body cited by its short name, or an entry read without authors
             same_name = [references[i] for i in _by_body(cite, index)]
+        if not same_name:  # authors read wrong ("Barry D. Adam, ..."): the name before the year
+            same_name = [references[i] for i in _by_name_in_lead(cite, index)]
     candidates = [r for r in same_name if r.year == cite.year]
     if cite.second and len(candidates) > 1:
         second = surname_keys(cite.second)

@@ -393,7 +393,11 @@ def leading_markers(text: str, plain_limit: int = 0) -> int:
         return 0
     end = 0
     for marker in find_markers(text, plain_limit):
-        if marker.style not in ("numeric", "superscript") or text[end : marker.start].strip(" ,"):
+        if (
+            marker.style not in ("numeric", "superscript")
+            or marker.keep  # linked words ("Archambault et al. (2014) found"): the sentence's own
+            or text[end : marker.start].strip(" ,")
+        ):
             break
         end = marker.end
     return end

@@ -45,15 +45,20 @@ def _entry_block(element):
     return block
 
 
-_SENTENCE_END = re.compile(r"[a-z\d)]{3}[.?!]\s+[A-Z][a-z]")
+def _prose(text: str) -> bool:
+    """A paragraph of running text (the target of a note's back-link), not an entry: long,
+    and mostly lower-case words, where an entry is names, a title, a journal, numbers."""
+    words = text.split()
+    lower = sum(1 for w in words if w[:1].islower())
+    return len(words) >= 60 and lower >= 0.65 * len(words)
 
 
 def _looks_like_entry(block) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = block.text_content()
-    if not 25 <= len(text.strip()) < 1500 or len(_SENTENCE_END.findall(text)) >= 4:
-        return False  # a paragraph of prose, the target of a note's back-link
+    if not 25 <= len(text.strip()) < 1500 or _prose(text):
+        return False
     return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
 
 
@@ -182,7 +187,7 @@ def plain_citations(html: str) -> PageCitations:
     ):  # no linked list, or the links go to a few notes beside the real list
         for link in links:
             if _target_id(link) in blocks:
-                _not_a_citation(link)
+                _drop_note_marker(link)
         return _taken_out(document, headed)
     unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
     order = {id(el): index for index, el in enumerate(document.iter())}
@@ -232,6 +237,24 @@ def _target_id(link) -> str:
     # an id the page has counts, so a link to another page's fragment finds nothing
     href = link.get("href") or ""
     return href.partition("#")[2] if "#" in href and "://" not in href else ""
+
+
+def _drop_note_marker(link) -> None:
+    """A link to a note ("[1]"), with the brackets around it: the number is the note's,
+    not a position in the reference list, and must not read as one."""
+    if not _NUMERIC.match(link.text_content()):
+        return
+    previous = link.getprevious()
+    before = previous.tail if previous is not None else link.getparent().text
+    tail = link.tail or ""
+    if (before or "").rstrip().endswith("[") and tail.lstrip().startswith("]"):
+        stripped = before.rstrip()[:-1]
+        if previous is not None:
+            previous.tail = stripped
+        else:
+            link.getparent().text = stripped
+        link.tail = tail.lstrip()[1:]
+    link.drop_tree()  # the tail text stays
 
 
 def _not_a_citation(link) -> None:
