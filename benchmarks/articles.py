@@ -8,8 +8,8 @@ wrong evidence; both reach an editor as false findings.
 Data: ``benchmarks/data/articles/`` (provenance and licences in its PROVENANCE.md):
 real publisher and Wikipedia pages, saved as published, each with hand-made labels
 (``NAME.labels.json``) of every citing sentence in the body and the 1-based positions
-in the reference list of the entries it cites. ``dev/`` may be looked at while
-improving the reader; ``heldout/`` is only for reporting.
+in the reference list of the entries it cites. ``dev/`` (15 pages) may be looked at
+while improving the reader; ``heldout/`` (6 pages) is only for reporting.
 
 How it scores: each article is read the way ``citeaudit check`` reads it. A labelled
 reference position is mapped to citeaudit's reference whose text best matches the
