@@ -215,8 +215,7 @@ def _complete(ref: Reference) -> bool:
         and not any(_IMPLAUSIBLE_AUTHOR.search(a) for a in ref.authors)
         and not (ref.container and _CUT_CONTAINER.search(ref.container))
         and ref.title.count("(") == ref.title.count(")")  # "(4th" cut from "(4th. edition)"
-        and ref.volume != str(ref.year)
-        and not re.search(r"[”\"’],?\s+\S", ref.title.strip())  # the title's closing quote inside
+        and not re.search(r"[”\"],?\s+\S|’,\s+\S", ref.title.strip())  # its closing quote inside
         and not re.search(rf"\b{_YEAR}[a-z]?[.,]?\s+[“\"‘]", ref.title)  # authors, year, "title"
         and re.search(rf"(?<![\d:–-]){ref.year}(?!\d)", ref.raw)  # not a page ("12:1830-45")
         and not re.search(r"\d\s*[;:(]\s*\d", ref.publisher or "")  # numbers, not a name
@@ -233,10 +232,11 @@ _IMPLAUSIBLE_AUTHOR = re.compile(
     r"^(?:eds?|editors?)\.?$|\(eds?\.?\)|[“”\";]|\bIn\s|(?:\S+\s+){5}|^\W*\d{4}\W*$|(?-i:^[A-Z]{1,2}\.;?$)",
     re.I,
 )
-# A journal cut at an abbreviation's full stop ("Proc", "Contemp", "Vol"), one that
-# swallowed its numbers (", 135–46"), or an editor ("edited by").
+# A journal cut at an abbreviation's full stop (a journal "Proc" or "Contemp" alone, or
+# one ending "vol"/"v"/"no"), one that swallowed its numbers (", 135–46", "vol. 24"), or
+# an editor ("edited by"). "Breast J" and "Mayo Clin Proc" are whole journals.
 _CUT_CONTAINER = re.compile(
-    r"(?:^|\s|,)(?i:proc|contemp|trans|int|j|vol|v|no|pp?|inst)$|,\s*[\d–-]+(?:,\s*[\d–-]+)?$"
+    r"^(?:Proc|Contemp|Trans|Int|Inst)$|(?:^|\s|,)(?:vol|v|no|pp?)$|,\s*[\d–-]+(?:,\s*[\d–-]+)?$"
     r"|\bedited by\b|\bvol\.?\s*\d|[<>]",
     re.I,
 )
