@@ -133,3 +133,14 @@ def test_a_work_in_press_with_its_year_is_still_a_citation():
     assert [p.message for p in article.citation_problems] == [
         "(Chen, 2024): Chen is cited for 2003, not 2024"
     ]
+
+
+def test_et_al_in_markdown_emphasis_is_read_in_groups_and_in_running_text():
+    article = _article(
+        "Exercise lowers blood pressure (Baker *et al.*, 1979; Van den Berg and Moss, 1996)."
+        " As Baker _et al._ (1979) found, walking helps."
+    )
+    first, second = article.sentences
+    assert first.refs == ("baker1979", "vandenberg1996")
+    assert second.refs == ("baker1979",)
+    assert article.citation_problems == []

@@ -73,7 +73,7 @@ _PAREN = re.compile(r"\((?P<body>[^()]*?\b" + _YEAR + r"[a-z]?\b[^()]*)\)")
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)"
 _NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 _NAMES = (
-    rf"(?P<first>{_NAME})(?:\s+(?P<etal>et\s+al\.?)|(?:,\s*{_NAME})*,?\s+(?:&|and)\s+"
+    rf"(?P<first>{_NAME})(?:\s+(?P<etal>[*_]{{0,2}}et\s+al\.?[*_]{{0,2}})|(?:,\s*{_NAME})*,?\s+(?:&|and)\s+"
     rf"(?P<second>{_NAME}))?"
 )
 _NAMES_RE = re.compile(_NAMES)
@@ -211,6 +211,7 @@ def _group_cites(body: str) -> list[Cite]:
     """The citations of a bracketed group, part by part (`;` between parts); a part that
     is not a citation ("unpublished data", "see Table 2") is passed over."""
     cites: list[Cite] = []
+    body = re.sub(r"(?<!\w)[*_]+|[*_]+(?!\w)", "", body)  # Markdown emphasis: "*et al.*"
     for raw in re.split(r"\s*;\s*", body.strip()):
         part = _LEAD_IN.sub("", raw.strip())
         if not part or _NOTE.search(part):
