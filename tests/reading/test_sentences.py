@@ -76,3 +76,11 @@ def test_et_al_inside_emphasis_before_a_linked_year_does_not_end_the_sentence():
         "It causes enteritis (De Graaf *et al.*[1999](#a); Brook *et al.*[2008](#b)).",
         "It is mild.",
     ]
+
+
+def test_a_genus_initial_in_emphasis_does_not_end_a_sentence():
+    text = "It cannot tell *C. parvum* from *C. hominis* however, as both are rare. Next one."
+    assert split_sentences(text) == [
+        "It cannot tell *C. parvum* from *C. hominis* however, as both are rare.",
+        "Next one.",
+    ]

@@ -27,7 +27,9 @@ _ABBREVIATIONS = (
 )
 # "et al." may close an emphasis ("*et al.*") and be followed by a marker ("[4]", "[2014](...)")
 _ENDS_WITH_ABBREVIATION = re.compile(
-    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS})\.[*_]{{0,2}}$", re.IGNORECASE
+    # a capital alone is an initial or a genus ("*C.* *hominis*", "J. Smith")
+    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))\.[*_]{{0,2}}$",
+    re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
