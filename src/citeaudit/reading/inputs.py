@@ -96,7 +96,11 @@ def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Articl
 
 
 def html_main_text(html: str, *, where: Path | str = "page") -> str:
-    """The page's main text as Markdown (trafilatura), references list included.
+    """The page's main text as Markdown (trafilatura), its reference list last.
+
+    The list is read from the page's markup (`page_citations`), not from the extracted
+    text, and put back after it under "## References": an extractor may drop a list as
+    boilerplate or mangle its entries.
 
     Links are kept as Markdown (`[words](url)`): words linked to a DOI, PubMed, PMC or
     publisher page are how many pages cite, and a reference entry may be a link. The

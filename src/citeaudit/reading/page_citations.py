@@ -62,23 +62,22 @@ def _looks_like_entry(block) -> bool:
     return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
 
 
+def _is_marker(words: str) -> bool:
+    """Whether a link's words read as a citation marker: "4", "[4-10]", "Hare et al., 2007"."""
+    return bool(_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words))
+
+
 def _cited_only(blocks: dict[str, object]) -> dict[str, object]:
     """Targets that cite no other target. A note and the paragraph it annotates may link
     each other ("[3]" down to the note, "3." back up): both cite, neither is an entry."""
-    by_block = {id(b): b for b in blocks.values()}
     citing = set()
-    for block in by_block.values():
+    for block in {id(b): b for b in blocks.values()}.values():
         for link in block.iter("a"):
-            words = link.text_content()
             target = blocks.get(_target_id(link))
-            if (
-                target is not None
-                and target is not block
-                and (_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words))
-            ):
+            if target is not None and target is not block and _is_marker(link.text_content()):
                 citing.add(id(block))
                 break
-    return {key: b for key, b in blocks.items() if id(b) not in citing and id(b) in by_block}
+    return {key: b for key, b in blocks.items() if id(b) not in citing}
 
 
 def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
@@ -149,8 +148,9 @@ class PageCitations:
 
 
 def plain_citations(html: str) -> PageCitations:
-    """The page with in-page citation links made plain and its cited entries taken out;
-    the page unchanged (and no entries) when it has no such links."""
+    """The page with its citation links made plain and its reference entries taken out:
+    the entries its links point at, or else the list under its heading; no entries when
+    it has neither."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -171,8 +171,7 @@ def plain_citations(html: str) -> PageCitations:
         target = ids.get(_target_id(link))
         if target is None or _target_id(link) in blocks:
             continue
-        words = link.text_content()
-        if not (_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words)):
+        if not _is_marker(link.text_content()):
             continue  # not a marker: an entry's back-link ("↵", "^ a b") or a section link
         block = _entry_block(target)
         if block is None:
@@ -196,10 +195,16 @@ def plain_citations(html: str) -> PageCitations:
         entries[i] in entries[j].iterancestors() or entries[j] in entries[i].iterancestors()
         for i in range(len(entries))
         for j in range(i + 1, len(entries))
-    ):
-        return PageCitations(
-            _serialised(document)
-        )  # one "entry" holds others: not a reference list
+    ):  # one "entry" holds others: not a reference list
+        return PageCitations(_serialised(document))
+    _rewrite_markers(links, blocks, entries)
+    return _taken_out(document, entries)
+
+
+def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> None:
+    """Each link to an entry made a marker the reader links exactly: "[n]" for a number,
+    the group's own numbers for a one-link group, an entry link keeping its words for
+    author–year text; a numbered link to anything else is no citation."""
     number = {id(el): index for index, el in enumerate(entries, start=1)}
     for link in links:
         block = blocks.get(_target_id(link))
@@ -223,7 +228,6 @@ def plain_citations(html: str) -> PageCitations:
             link.drop_tag()
         else:  # "Hare et al., 2007" or its year alone: the words stay, the target is exact
             link.set("href", entry_link(number[id(block)]))
-    return _taken_out(document, entries)
 
 
 def _target_id(link) -> str:
