@@ -25,9 +25,9 @@ _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts"
 )
-# "et al." may close an emphasis ("*et al.*") and be followed by a marker ("[4]", "[2014](...)")
+# An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*"),
+# maybe closing an emphasis ("*et al.*"); a marker may follow it ("[4]", "[2014](...)").
 _ENDS_WITH_ABBREVIATION = re.compile(
-    # a capital alone is an initial or a genus ("*C.* *hominis*", "J. Smith")
     rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))\.[*_]{{0,2}}$",
     re.IGNORECASE,
 )
