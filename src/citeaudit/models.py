@@ -29,11 +29,14 @@ VERDICTS: tuple[str, ...] = (
 CLAIM_KINDS: tuple[str, ...] = (
     "statistic",
     "efficacy",
+    "risk",
     "causal",
+    "comparison",
     "source_description",
     "product",
     "definition",
     "recommendation",
+    "finding",  # another factual statement, uncited, that none of the kinds above fits
 )
 
 
@@ -45,6 +48,9 @@ class Sentence:
     line: int
     paragraph: int
     refs: tuple[str, ...] = ()  # reference keys its inline citation markers link to
+    # When it cites different sources for different clauses ("A helps [1] and B harms [2]"):
+    # each clause, without markers, with the keys it cites; () when it is one claim.
+    parts: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 @dataclass

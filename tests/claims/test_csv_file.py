@@ -302,7 +302,8 @@ def test_unknown_kind_is_rejected_naming_the_row_and_the_kinds(tmp_path: Path) -
     assert error.row == 7
     assert str(error) == (
         f"{path}: row 7: unknown kind 'statistik' (expected one of: statistic, efficacy, "
-        "causal, source_description, product, definition, recommendation)"
+        "risk, causal, comparison, source_description, product, definition, recommendation, "
+        "finding)"
     )
 
 

@@ -119,7 +119,8 @@ def test_validation_reports_every_broken_field_of_a_row() -> None:
     assert result.details == [
         "row 3 (claim bad-1): line must be 1 or more, got 0",
         "row 3 (claim bad-1): unknown kind 'statistik' (expected one of: statistic, efficacy, "
-        "causal, source_description, product, definition, recommendation)",
+        "risk, causal, comparison, source_description, product, definition, recommendation, "
+        "finding)",
         "row 3 (claim bad-1): unknown status 'approved' (expected one of: proposed, reviewed, "
         "rejected)",
         "row 3 (claim bad-1): text is empty",

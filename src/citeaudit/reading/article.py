@@ -14,6 +14,7 @@ from pathlib import Path
 
 from citeaudit.errors import InputError
 from citeaudit.models import Article, CitationProblem, Reference, Sentence
+from citeaudit.reading.cited_parts import cited_parts
 from citeaudit.reading.linking import ReferenceIndex, index_references, link_markers
 from citeaudit.reading.links import unwrap_links, unwrap_reference_line
 from citeaudit.reading.markers import find_markers, leading_markers
@@ -159,12 +160,20 @@ def _body_sentences(
                 problems.extend(CitationProblem(line, m.text, why) for m, why in carried.unlinked)
                 previous = sentences[-1]
                 refs = tuple(dict.fromkeys([*previous.refs, *carried.keys]))
-                sentences[-1] = Sentence(previous.text, previous.line, previous.paragraph, refs)
+                parts = previous.parts
+                if parts:  # the marker after the full stop cites the last clause
+                    last_text, last_keys = parts[-1]
+                    last = (last_text, tuple(dict.fromkeys([*last_keys, *carried.keys])))
+                    parts = (*parts[:-1], last)
+                sentences[-1] = Sentence(
+                    previous.text, previous.line, previous.paragraph, refs, parts
+                )
                 sentence = sentence[lead:].strip()
             linked = link_markers(sentence, reference_index)
             problems.extend(CitationProblem(line, m.text, why) for m, why in linked.unlinked)
             if linked.text:
-                sentences.append(Sentence(linked.text, line, index, tuple(linked.keys)))
+                parts = cited_parts(sentence, reference_index) if len(linked.keys) > 1 else ()
+                sentences.append(Sentence(linked.text, line, index, tuple(linked.keys), parts))
     return sentences
 
 

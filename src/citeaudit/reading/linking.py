@@ -222,5 +222,6 @@ def link_markers(text: str, references: Sequence[Reference] | ReferenceIndex) ->
     pieces.append(text[position:])
     clean = "".join(pieces)
     clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
+    clean = re.sub(r"[,;]+(?=[.,;:!?])", "", clean)  # "common [1], [2]." reads "common."
     clean = re.sub(r"\(\s*\)", "", " ".join(clean.split())).strip()
     return Linked(keys, clean if markers else text, markers, unlinked)

@@ -55,9 +55,12 @@ CATEGORY_TITLES: dict[str, str] = {
 CLAIM_KIND_ORDER: tuple[str, ...] = (
     "statistic",
     "efficacy",
+    "risk",
     "causal",
+    "comparison",
     "recommendation",
     "source_description",
+    "finding",
     "definition",
     "product",
 )

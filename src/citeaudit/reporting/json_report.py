@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
+from citeaudit.claims.parts import claim_parts
 from citeaudit.files import write_text_if_changed
 from citeaudit.models import Article, ClaimResult, ReferenceCheck, Work
 from citeaudit.reading.article import paragraph_text
@@ -98,6 +99,7 @@ def build_report(
                 "text": claim.text,
                 "line": claim.line,
                 "kind": claim.kind,
+                "parts": asdict(claim_parts(claim.text)),
                 "refs": claim.refs,
                 "cited": claim.cited,
                 "verdict": result.verdict,
