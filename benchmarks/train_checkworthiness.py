@@ -115,6 +115,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--recall", type=float, default=0.92)
     parser.add_argument("--dev-weight", type=float, default=3.0)
     parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument(
+        "--prune", type=float, default=0.02, help="drop weights smaller than this (file size)"
+    )
     args = parser.parse_args(argv)
     started = time.perf_counter()
     external = load_external()
@@ -136,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
     weights = {
         str(name): round(float(w), 4)
         for name, w in zip(names, model.coef_[0], strict=True)
-        if abs(w) >= 0.01
+        if abs(w) >= args.prune
     }
     payload = {
         "what": "logistic regression over citeaudit.claims.checkworthiness.features",
