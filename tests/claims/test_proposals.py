@@ -114,3 +114,24 @@ def test_markers_after_a_subject_inside_a_group_or_side_by_side_keep_the_sentenc
         lee,
         park,
     ]
+
+
+def test_a_trial_description_and_a_halved_risk_are_proposed_with_their_references():
+    article = parse_article(
+        """# Joints
+
+In a placebo-controlled trial of 412 patients, a turmeric extract reduced joint pain more than placebo [1].
+Physiotherapy cuts the risk of a second fall by about half [2].
+
+## References
+
+1. Lee AB, Mills K. Turmeric for knee pain. BMJ. 2011;342:d1234.
+2. Park J, Ruiz M. Physiotherapy after falls. Lancet. 2015;12(3):55-71.
+""",
+        name="trials",
+        path="trials.md",
+    )
+    lee, park = (ref.key for ref in article.references)
+    claims = {c.text.split()[0]: c for c in propose_claims(article)}
+    assert claims["In"].refs == [lee] and claims["In"].kind == "efficacy"
+    assert claims["Physiotherapy"].refs == [park] and claims["Physiotherapy"].kind == "risk"

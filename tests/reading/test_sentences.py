@@ -84,3 +84,15 @@ def test_a_genus_initial_in_emphasis_does_not_end_a_sentence():
         "It cannot tell *C. parvum* from *C. hominis* however, as both are rare.",
         "Next one.",
     ]
+
+
+def test_an_unpublished_source_after_emphasised_et_al_stays_in_the_sentence():
+    text = (
+        "Incidence rose later ([Olsson *et al.*, 2008](#e15); Namatovu, F. *et al.*, "
+        "unpublished data). After both peaks it fell."
+    )
+    assert split_sentences(text) == [
+        "Incidence rose later ([Olsson *et al.*, 2008](#e15); Namatovu, F. *et al.*, "
+        "unpublished data).",
+        "After both peaks it fell.",
+    ]

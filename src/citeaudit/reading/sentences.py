@@ -31,7 +31,7 @@ _ENDS_WITH_ABBREVIATION = re.compile(
     rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))\.[*_]{{0,2}}$",
     re.IGNORECASE,
 )
-_CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[]")
+_CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[,;:]")  # never a new sentence: "*, unpublished"
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
