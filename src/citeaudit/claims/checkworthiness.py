@@ -4,7 +4,8 @@ Why a trained model and not word lists: lists fitted to one article ("massager",
 "relieves") missed what other articles say ("lowered", "raises the risk", "one in
 three", "no effect"). A logistic regression over the sentence's words, word pairs and
 shape (digits, a per cent sign, a question mark, how it opens) learns those cues from
-real labelled sentences instead: Citation-Integrity's citing sentences and HealthVer's
+real labelled sentences instead, with the section a sentence stands in (a methods
+section's sentences are mostly procedure): Citation-Integrity's citing sentences and HealthVer's
 claims (what a source is cited for, so check-worthy by definition), SciTweets'
 hand-labelled science tweets, and hand-labelled sentences of real published articles
 (``benchmarks/train_checkworthiness.py`` says which, and how the threshold was chosen).
@@ -43,10 +44,15 @@ def _words(text: str) -> list[str]:
     return words
 
 
-def features(text: str) -> dict[str, float]:
-    """The sentence's words, adjacent word pairs and shape, as the model sees them."""
+def features(text: str, section: str | None = None) -> dict[str, float]:
+    """The sentence's words, adjacent word pairs, shape and section, as the model sees them.
+
+    `section` is the standard research-article section the sentence stands in
+    (`sections.sentence_sections`), or None where there is none."""
     words = _words(text)
     out: dict[str, float] = {}
+    if section:
+        out[f"section:{section}"] = 1.0
     for word in set(words):
         out[f"w:{word}"] = 1.0
     for pair in set(itertools.pairwise(words)):
@@ -63,18 +69,28 @@ def features(text: str) -> dict[str, float]:
 
 
 @functools.cache
-def _model() -> tuple[dict[str, float], float, float]:
+def _model() -> tuple[dict[str, float], float, float, float]:
     data = json.loads(WEIGHTS.read_text(encoding="utf-8"))
-    return data["weights"], float(data["bias"]), float(data["threshold"])
+    return (
+        data["weights"],
+        float(data["bias"]),
+        float(data["threshold"]),
+        float(data["threshold_without_section"]),
+    )
 
 
-def score(text: str) -> float:
+def score(text: str, section: str | None = None) -> float:
     """The probability, by the model, that the sentence is check-worthy."""
-    weights, bias, _ = _model()
-    z = bias + sum(weights.get(name, 0.0) * value for name, value in features(text).items())
+    weights, bias = _model()[:2]
+    found = features(text, section).items()
+    z = bias + sum(weights.get(name, 0.0) * value for name, value in found)
     return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
 
 
-def is_checkworthy(text: str) -> bool:
-    """Whether the sentence reaches the threshold chosen for recall (see the weights file)."""
-    return score(text) >= _model()[2]
+def is_checkworthy(text: str, section: str | None = None) -> bool:
+    """Whether the sentence reaches the threshold chosen for recall (see the weights file).
+
+    Sentences outside a research article's standard sections (a web article's) score
+    higher on the whole, so they have a threshold of their own."""
+    _, _, in_section, elsewhere = _model()
+    return score(text, section) >= (in_section if section else elsewhere)

@@ -15,6 +15,7 @@ from collections import Counter
 
 from citeaudit.claims.checkworthiness import is_checkworthy
 from citeaudit.claims.csv_file import claim_id_for
+from citeaudit.claims.sections import sentence_sections
 from citeaudit.models import Article, Claim
 
 _HEADING = re.compile(r"^(?:\d+\.|#+)\s+\S.*[^.!?:]$")
@@ -84,7 +85,8 @@ def propose_claims(article: Article) -> list[Claim]:
     claims: list[Claim] = []
     # counted once: counting per sentence made a long article's time grow with its square
     per_paragraph = Counter(s.paragraph for s in article.sentences)
-    for sentence in article.sentences:
+    sections = sentence_sections(article)
+    for sentence, section in zip(article.sentences, sections, strict=True):
         alone = per_paragraph[sentence.paragraph] == 1
         if alone and _HEADING.match(sentence.text):  # a heading, not a claim
             continue
@@ -95,7 +97,7 @@ def propose_claims(article: Article) -> list[Claim]:
                 kind = kind_of(text, cited=True)
                 claims.append(_claim(article, sentence.line, kind, text, list(refs)))
             continue
-        if sentence.refs or is_checkworthy(sentence.text):
+        if sentence.refs or is_checkworthy(sentence.text, section):
             kind = kind_of(sentence.text, cited=bool(sentence.refs))
             # the references its inline markers name (none: the claim is uncited)
             claims.append(_claim(article, sentence.line, kind, sentence.text, list(sentence.refs)))
