@@ -23,7 +23,8 @@ Pain fell by half in the treated group.
 
 def test_sentences_take_the_section_of_the_heading_above_them_through_subheadings():
     article = parse_article(PAPER, name="paper", path="paper.md")
-    sections = dict(zip((s.text for s in article.sentences), sentence_sections(article)))
+    texts = [s.text for s in article.sentences]
+    sections = dict(zip(texts, sentence_sections(article), strict=True))
     assert sections["Back pain is common in adults."] is None
     assert sections["Samples were stored at -80 degrees."] == "methods"
     assert sections["Pain fell by half in the treated group."] == "results"

@@ -113,6 +113,28 @@ def test_a_reading_of_the_rules_with_a_known_misreading_shape_goes_to_the_labell
 
 
 @pytest.mark.parametrize(
+    ("raw", "authors"),
+    [
+        (
+            "Philip E. Agre, 1997. “Toward a critical technical practice: Lessons learned in"
+            " trying to reform AI,” In: G. Bowker (editors). Social science. Mahwah, N.J.:"
+            " Erlbaum, pp. 131–157.",
+            ["Agre, Philip E."],
+        ),
+        (
+            "Mary D. Fan, 2012. “Decentralizing STD surveillance: Toward better informed sexual"
+            " consent,” Yale Journal of Health Policy, Law, and Ethics, volume 12, number 1,"
+            " pp. 1–38.",
+            ["Fan, Mary D."],
+        ),
+    ],
+)
+def test_given_first_authors_are_not_read_as_a_surname_and_an_initial(raw, authors):
+    # the rules read "Philip E." as surname Philip, initial E, and "Agre, 1997" as the title
+    assert parse_reference(raw, 1).authors == authors
+
+
+@pytest.mark.parametrize(
     ("segment", "expected"),
     [
         (

@@ -224,7 +224,11 @@ def _complete(ref: Reference) -> bool:
 
 
 _IMPLAUSIBLE_TITLE = re.compile(
-    rf"^(?:and\b|&|et al\b|[a-z]\.|[,.;:)\]]|{_YEAR}\b|{_SURNAME},\s+[{_UPPER}]\.)", re.IGNORECASE
+    rf"^(?:and\b|&|et al\b|[a-z]\.|[,.;:)\]]|{_YEAR}\b|{_SURNAME},\s+[{_UPPER}]\."
+    # a given-first list cut after its first initial: "Philip E. | Agre, 1997", "Valerian
+    # J. | Derlega, Barbara A. Winstead, ..."
+    rf"|{_SURNAME},\s+{_YEAR}[a-z]?\b|{_SURNAME},\s+[{_UPPER}][a-z]+\s+[{_UPPER}]\.)",
+    re.IGNORECASE,
 )
 # One "author" that is none: editors ("eds", "Radder H (ed)"), a quotation, "In ...", a
 # run of words, a year, a lone initial ("T."), or two names glued by ";".
