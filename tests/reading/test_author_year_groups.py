@@ -144,3 +144,22 @@ def test_et_al_in_markdown_emphasis_is_read_in_groups_and_in_running_text():
     assert first.refs == ("baker1979", "vandenberg1996")
     assert second.refs == ("baker1979",)
     assert article.citation_problems == []
+
+
+def test_an_author_year_citation_after_a_question_mark_cites_the_question():
+    article = parse_article(
+        """# Apps
+
+If they can disclose, what are the options? (Warner et al., 2018)
+Most apps allow it.
+
+## References
+
+1. Warner M, Gutmann A, Sasse MA. Privacy unraveling. Proc ACM Hum Comput Interact. 2018;2:181.
+""",
+        name="apps",
+        path="apps.md",
+    )
+    cited = {s.text: s.refs for s in article.sentences}
+    assert cited["If they can disclose, what are the options?"] == (article.references[0].key,)
+    assert cited["Most apps allow it."] == ()

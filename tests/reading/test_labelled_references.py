@@ -190,3 +190,12 @@ def test_real_references_with_characters_removed_never_crash(text, data):
     damaged = text[:start] + text[start + length :]
     ref = parse_reference(damaged, 3)
     assert ref.line == 3
+
+
+def test_a_lettered_year_after_a_corporate_author_is_the_year():
+    ref = parse_reference(
+        "Center for Disease Control and Prevention, 2019a. “HIV and STD criminal laws,” at"
+        " https://www.cdc.gov/hiv/policies/law/states/exposure.html, accessed 10 March 2020.",
+        1,
+    )
+    assert ref.year == 2019  # not the year it was accessed, and not None

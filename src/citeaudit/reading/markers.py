@@ -388,7 +388,16 @@ def _first_of_overlaps(found: list[Marker]) -> list[Marker]:
 
 def leading_markers(text: str, plain_limit: int = 0) -> int:
     """How many characters of numeric/superscript markers open a text: a marker written
-    after a full stop (`...pain.[3] Next`) belongs to the sentence before it."""
+    after a full stop (`...pain.[3] Next`) belongs to the sentence before it. So does an
+    author-year group that is the whole text: "...what are the options? (Warner, 2018)"."""
+    alone = find_markers(text, plain_limit) if text.lstrip().startswith("(") else []
+    if (
+        len(alone) == 1
+        and alone[0].style == "author_year"
+        and not text[: alone[0].start].strip()
+        and not text[alone[0].end :].strip(" .;,")
+    ):
+        return alone[0].end
     if not re.match(rf"\s*(?:\[|<sup|\^|[{_SUP_DIGITS}])", text, re.I):
         return 0
     end = 0

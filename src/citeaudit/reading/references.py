@@ -194,7 +194,16 @@ def parse_reference(raw: str, line_number: int) -> Reference:
     ref = Reference(key="", raw=raw.strip(), line=line_number)
     ref.number = number
     _identifiers(text, ref)
-    return fill_fields(ref, segments(_without_identifiers(text)))
+    plain = _without_identifiers(text)
+    ref = fill_fields(ref, segments(plain))
+    if ref.year is None and (written := _AUTHOR_DATE_YEAR.search(plain)):
+        # "Center for Disease Control and Prevention, 2019a." read whole as a title
+        ref.year = int(written.group("year"))
+    return ref
+
+
+# A year as author-date styles write it after the names: ", 2019a." or "(2019a)".
+_AUTHOR_DATE_YEAR = re.compile(rf"(?:,\s*|\()(?P<year>{_YEAR})[a-z]?(?:\)|\.(?:\s|$))")
 
 
 def _complete(ref: Reference) -> bool:
