@@ -233,3 +233,9 @@ def test_any_claims_written_are_read_back_unchanged(
     path: Path = tmp_path_factory.mktemp("roundtrip") / "claims.csv"
     write_claims(path, claims)
     assert read_claims(path) == claims
+
+
+def test_a_surname_that_is_also_a_title_word_about_editing_is_kept():
+    # found by the property above: "Edited, A. (1900). Aaa edited. ..." lost its author
+    ref = parse_reference("Edited, A. (1900). Aaa edited. Journal of Studies, 12(3), 45-67.", 1)
+    assert ref.first_author_surname == "Edited"

@@ -220,7 +220,8 @@ def _complete(ref: Reference) -> bool:
         and ref.title
         and not _IMPLAUSIBLE_TITLE.match(ref.title)
         and not _cut_word(ref.title, ref.raw)
-        and not re.search(r"\bEdited\b|\bed(?:s|itors?)?\.?\s*(?:$|\()", ref.title, re.I)
+        # "Edited by" opening the editors; a word "edited" in a title is no sign
+        and not re.search(r"(?-i:\bEdited by\b)|\bed(?:s|itors?)?\.?\s*(?:$|\()", ref.title, re.I)
         and not any(_IMPLAUSIBLE_AUTHOR.search(a) for a in ref.authors)
         and not (ref.container and _CUT_CONTAINER.search(ref.container))
         and ref.title.count("(") == ref.title.count(")")  # "(4th" cut from "(4th. edition)"
