@@ -37,38 +37,25 @@ from prefect.settings import get_current_settings
 if __package__ in (None, ""):  # run as a script (python flows/deploy.py): make `flows` importable
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from citeaudit.reading.inputs import ARTICLE_SUFFIXES
 from flows.audit_flow import audit_site
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 DEPLOYMENT_NAME = "citeaudit-nightly"
 NIGHTLY_CRON = "0 3 * * *"
 TIMEZONE = "UTC"
-
-
-def find_articles(root: Path = REPO_ROOT) -> list[Path]:
-    """The articles under articles/: files of a format the parser reads.
-
-    Upper-case stems (PROVENANCE.md, README.md) are the folder's documentation,
-    not articles, by the repository's convention.
-    """
-    return sorted(
-        p
-        for p in (root / "articles").iterdir()
-        if p.is_file() and p.suffix.lower() in ARTICLE_SUFFIXES and not p.stem.isupper()
-    )
+CONCURRENCY_LIMIT = 1
 
 
 def default_parameters(root: Path = REPO_ROOT) -> dict[str, Any]:
     """Parameters for the nightly run, as absolute paths under the repository.
 
-    Absolute so a run does not depend on the serving process's working directory;
-    articles are listed when the deployment is built (restart the server process to
-    pick up a new article). ``offline=False``: a re-check exists to see registry
-    changes, which the stored snapshots cannot show.
+    Absolute so a run does not depend on the serving process's working directory. The
+    articles are the folder, expanded by the library when each run starts, so an
+    article added to it is audited the next night without a restart. ``offline=False``:
+    a re-check exists to see registry changes, which the stored snapshots cannot show.
     """
     return {
-        "articles": [str(p) for p in find_articles(root)],
+        "articles": [str(root / "articles")],
         "claims_csv": str(root / "claims.csv"),
         "sources_dir": str(root / "sources"),
         "out_dir": str(root / "reports"),
@@ -91,6 +78,9 @@ def build_deployment(
         parameters=parameters if parameters is not None else default_parameters(),
         description="Nightly online re-audit of every article's citations and claims.",
         tags=["citeaudit", "nightly"],
+        # One run at a time: two runs over the same reports, sources and site index
+        # would race. A run due while one is still going waits (Prefect's default).
+        concurrency_limit=CONCURRENCY_LIMIT,
     )
 
 
@@ -105,10 +95,7 @@ def main() -> None:
             "PREFECT_API_URL is not set: start `prefect server start` and "
             "export PREFECT_API_URL=http://127.0.0.1:4200/api (see flows/deploy.py)."
         )
-    deployment = build_deployment()
-    if not deployment.parameters["articles"]:
-        raise SystemExit(f"no articles found under {REPO_ROOT / 'articles'}")
-    serve(deployment)
+    serve(build_deployment())
 
 
 if __name__ == "__main__":

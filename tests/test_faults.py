@@ -386,6 +386,8 @@ def test_registries_down_for_the_whole_run_leave_every_reference_unverified_and_
     result = citeaudit(tmp_path, "check", "article.md", env=env)
     assert result.returncode == 0, result.stderr
     assert "article.md: 16 references (16 unverified)" in result.stdout
+    # No registry said anything: no snapshot of errors lands in sources/ to be reviewed.
+    assert not list((tmp_path / "sources").glob("*.json"))
     report = json.loads((tmp_path / "reports" / "article.json").read_text(encoding="utf-8"))
     assert len(report["references"]) == 16
     for ref in report["references"]:

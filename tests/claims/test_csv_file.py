@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from citeaudit.claims.csv_file import (
     COLUMNS,
     MergeStats,
+    RowProblem,
     claim_id_for,
     format_claims,
     merge_claims,
@@ -24,7 +25,7 @@ from citeaudit.claims.csv_file import (
 )
 from citeaudit.errors import InputError
 from citeaudit.files import atomic_write_bytes, atomic_write_text
-from citeaudit.models import Claim
+from citeaudit.models import CLAIM_KINDS, Claim
 
 HEADER = ",".join(COLUMNS)
 
@@ -571,3 +572,26 @@ def test_writing_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
 
     assert link.is_symlink()
     assert read_claims(target) == [claim()]
+
+
+def test_a_site_run_collects_bad_rows_with_their_article_instead_of_stopping(tmp_path):
+    path = tmp_path / "claims.csv"
+    path.write_text(
+        "claim_id,article,line,kind,text,refs,status,note\n"
+        "a-1,alpha,3,statistic,Half of adults.,,proposed,\n"
+        "b-1,beta,4,guess,Something.,,proposed,\n"
+        "c-1,,5,statistic,No article.,,proposed,\n"
+        "a-2,alpha,6,statistic,A third of children.,,proposed,\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="row 3: unknown kind 'guess'"):
+        read_claims(path)
+
+    problems: list[RowProblem] = []
+    claims = read_claims(path, row_problems=problems)
+
+    assert [c.claim_id for c in claims] == ["a-1", "a-2"]
+    assert [(p.article, p.error.row) for p in problems] == [("beta", 3), (None, 4)]
+    assert str(problems[0].error) == f"{path}: row 3: unknown kind 'guess' (expected one of: " + (
+        ", ".join(CLAIM_KINDS) + ")"
+    )

@@ -8,13 +8,22 @@ things only the flow adds: the Markdown artifact and the nightly deployment.
 import prefect_env  # first: sets Prefect's environment before prefect is imported
 
 # isort: split
+import json
 import shutil
+import socket
 from pathlib import Path
 from typing import Any, get_args
 from uuid import UUID
 
 import pytest
-from flows.audit_flow import ARTIFACT_KEY, FailOn, audit_site, load_articles_task
+from flows.audit_flow import (
+    ARTIFACT_KEY,
+    LINK_KEY,
+    TABLE_KEY,
+    FailOn,
+    audit_site,
+    load_articles_task,
+)
 from flows.deploy import DEPLOYMENT_NAME, NIGHTLY_CRON, build_deployment, default_parameters
 from prefect.client.orchestration import get_client
 from prefect.client.schemas.filters import (
@@ -27,11 +36,11 @@ from prefect.client.schemas.filters import (
     LogFilterFlowRunId,
 )
 from prefect.exceptions import ParameterTypeError
+from prefect.logging.handlers import APILogWorker
 
 from citeaudit.pipeline import stages
 from citeaudit.pipeline.options import RunOptions
 from citeaudit.pipeline.run_summary import summarize
-from citeaudit.pipeline.stages import ArticleAudit, RunResult
 from citeaudit.reading import inputs
 from citeaudit.reporting.gate import FAIL_LEVELS
 from html_article import PAGE  # an HTML article page the library reads
@@ -57,20 +66,32 @@ def site(workspace: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     return workspace
 
 
-def read_artifacts(flow_run_id: UUID) -> list[Any]:
-    """The summary artifacts the given flow run published, read back from the API."""
+def read_artifacts(flow_run_id: UUID, key: str = ARTIFACT_KEY) -> list[Any]:
+    """The artifacts of one key that the given flow run published, read back from the API."""
     with get_client(sync_client=True) as client:
         return client.read_artifacts(
             artifact_filter=ArtifactFilter(
-                key=ArtifactFilterKey(any_=[ARTIFACT_KEY]),
+                key=ArtifactFilterKey(any_=[key]),
                 flow_run_id=ArtifactFilterFlowRunId(any_=[flow_run_id]),
             )
         )
 
 
+def run_logs(flow_run_id: UUID, level: int = 0) -> list[str]:
+    """The messages the run logged at `level` or above, read back from the API."""
+    APILogWorker.drain_all(timeout=10)  # logs go to the API in the background
+    with get_client(sync_client=True) as client:
+        logs = client.read_logs(
+            log_filter=LogFilter(flow_run_id=LogFilterFlowRunId(any_=[flow_run_id]))
+        )
+    return [log.message for log in logs if log.level >= level]
+
+
 def without_dirs(summary: dict[str, Any]) -> dict[str, Any]:
-    """A summary with report paths reduced to file names, to compare two output dirs."""
+    """A summary with report paths reduced to file names, to compare two output dirs
+    (without the flow's own `health`, which the library's `run` does not make)."""
     out = dict(summary)
+    out.pop("health", None)
     out["report_paths"] = sorted(Path(p).name for p in summary["report_paths"])
     out["per_article"] = [
         {**row, "reports": sorted(Path(p).name for p in row["reports"])}
@@ -134,34 +155,29 @@ def test_flow_matches_library_run_and_publishes_artifact(site: Path, fail_on: Fa
     assert "@" not in markdown
 
 
-def test_failures_are_findings_and_artifact_is_scrubbed(
-    site: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A failing audit completes, reports its failures, and leaks no e-mail or key."""
-    real_write = stages.write_reports
+def test_failures_are_findings_and_stored_text_is_scrubbed(site: Path) -> None:
+    """A failing audit completes and reports its failures; an e-mail address in what the
+    server stores (here an article named after one) is redacted everywhere."""
+    named = "articles/ask-editor@example.org.md"
+    shutil.copy(site / ARTICLE, site / named)
 
-    def write_with_failures(audits: list[ArticleAudit], options: RunOptions) -> RunResult:
-        result = real_write(audits, options)
-        result.failures = [
-            f"{ARTICLE}:12: broken: [1] DOI 10.1000/xyz does not resolve "
-            "(GET https://api.crossref.org/works?mailto=editor@example.org&api_key=s3cret)"
-        ]
-        return result
-
-    monkeypatch.setattr(stages, "write_reports", write_with_failures)
-
-    state = audit_site(articles=[ARTICLE], out_dir="reports", return_state=True)
+    state = audit_site(
+        articles=[named], out_dir="reports", fail_on="unsupported", return_state=True
+    )
 
     assert state.is_completed(), state.message
     summary = state.result()
-    assert summary["failure_count"] == 1
+    assert summary["failure_count"] > 0
     assert summary["exit_code"] == 1
-    assert summary["per_article"][0]["failures"] == 1
-    markdown = read_artifacts(state.state_details.flow_run_id)[0].data
-    assert "1 failure(s)" in markdown
-    assert "10.1000/xyz" in markdown
-    assert "editor@example.org" not in markdown
-    assert "s3cret" not in markdown
+    assert summary["per_article"][0]["failures"] == summary["failure_count"]
+    flow_run_id = state.state_details.flow_run_id
+    markdown = read_artifacts(flow_run_id)[0].data
+    assert f"{summary['failure_count']} failure(s)" in markdown
+    assert "unsupported: [" in markdown
+    table = read_artifacts(flow_run_id, TABLE_KEY)[0].data
+    stored = "\n".join([markdown, str(table), *run_logs(flow_run_id)])
+    assert "editor@example.org" not in stored
+    assert "[redacted]" in markdown
 
 
 def test_online_batches_against_local_registry_leak_no_secrets(
@@ -369,9 +385,9 @@ def test_nightly_deployment_schedule_and_parameters() -> None:
     parameters = deployment.parameters
     assert parameters == default_parameters()
     assert parameters["offline"] is False
-    assert str(REPO / ARTICLE) in parameters["articles"]
-    assert not any(Path(p).name == "PROVENANCE.md" for p in parameters["articles"])
-    assert all(Path(p).is_absolute() for p in parameters["articles"])
+    # the folder, listed when each run starts: a new article needs no restart
+    assert parameters["articles"] == [str(REPO / "articles")]
+    assert deployment.concurrency_limit == 1  # one run at a time over the same outputs
     # The parameters the server will store are ones the flow accepts.
     assert audit_site.validate_parameters(parameters)["articles"] == parameters["articles"]
     # The schema the server enforces (enforce_parameter_schema) carries the constraints.
@@ -405,3 +421,123 @@ def test_site_flow_fans_out_on_a_local_dask_cluster(site: Path) -> None:
         "back-muscle-pain.json",
         "index.json",  # the site index's state (what the next run compares with)
     ]
+
+
+def _two_articles(site: Path) -> list[str]:
+    second = "articles/second-copy.md"
+    shutil.copy(site / ARTICLE, site / second)
+    return [ARTICLE, second]
+
+
+@pytest.mark.parametrize(
+    ("row", "problem"),
+    [
+        # a row the CSV reader refuses, and one that only great-expectations flags
+        ("second-copy-1,second-copy,3,guess,Some claim.,,proposed,", "unknown kind 'guess'"),
+        ("second-copy-1,second-copy,3,statistic,Some claim.,nosuchref,proposed,", "nosuchref"),
+    ],
+)
+def test_a_bad_claims_row_fails_its_article_not_the_site(
+    site: Path, row: str, problem: str
+) -> None:
+    articles = _two_articles(site)
+    with (site / "claims.csv").open("a", encoding="utf-8") as csv:
+        csv.write(row + "\n")
+
+    state = audit_site(articles=articles, out_dir="reports-flow", batch_size=1, return_state=True)
+
+    assert state.is_failed() and state.name == "Failed"
+    assert "1 could not be audited" in (state.message or "")
+    summary = state.result(raise_on_failure=False)
+    assert summary["articles"] == [SEED]  # the other article was audited and reported
+    assert (site / "reports-flow" / f"{SEED}.html").is_file()
+    assert not (site / "reports-flow" / "second-copy.html").exists()
+    assert summary["health"]["failed_articles"] == 1
+    flow_run_id = state.state_details.flow_run_id
+    table = read_artifacts(flow_run_id, TABLE_KEY)[0].data
+    assert "second-copy" in str(table) and problem in str(table)
+    warnings = [m for m in run_logs(flow_run_id, level=30) if m.startswith("not audited:")]
+    assert len(warnings) == 1 and "claims.csv: row " in warnings[0] and problem in warnings[0]
+    assert "\n" not in warnings[0] and "Traceback" not in warnings[0]
+
+
+def test_an_outage_ends_in_a_registry_outage_state_and_leaves_sources_as_they_were(
+    site: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        nowhere = f"http://127.0.0.1:{probe.getsockname()[1]}"  # closed: connections refused
+    for name in ("CROSSREF", "OPENALEX", "DOI", "EUROPEPMC"):
+        monkeypatch.setenv(f"CITEAUDIT_{name}_URL", nowhere)
+    monkeypatch.setenv("CITEAUDIT_RETRIES", "0")
+    monkeypatch.setenv("CITEAUDIT_CACHE", "off")
+    # one article whose sources are stored, one whose sources are not
+    fresh = site / "articles" / "fresh.md"
+    fresh.write_text(
+        "Collagen cross-links strengthen tendons (Makris, 2014).\n\nReferences\n\n"
+        "Makris, E. A., Responte, D. J., Paschos, N. K., Hu, J. C., & Athanasiou, K. A. (2014). "
+        "Developing functional musculoskeletal tissues through hypoxia and lysyl oxidase-induced "
+        "collagen cross-linking. PNAS, 111(45), E4832-E4841. https://doi.org/10.1073/pnas.1414271111\n",
+        encoding="utf-8",
+    )
+    before = {p.name: p.read_bytes() for p in (site / "sources").iterdir()}
+
+    state = audit_site(
+        articles=[ARTICLE, "articles/fresh.md"],
+        out_dir="reports-flow",
+        offline=False,
+        return_state=True,
+    )
+
+    assert state.is_failed() and state.name == "RegistryOutage", (state.name, state.message)
+    assert "no registry answered" in (state.message or "")
+    summary = state.result(raise_on_failure=False)
+    assert summary["health"]["registries_silent"] is True
+    assert summary["health"]["unverified_references"] == 7
+    assert summary["health"]["kept_snapshots"] == 6
+    # the reports were written, and sources/ holds exactly what it held
+    assert (site / "reports-flow" / "fresh.html").is_file()
+    assert {p.name: p.read_bytes() for p in (site / "sources").iterdir()} == before
+    flow_run_id = state.state_details.flow_run_id
+    markdown = read_artifacts(flow_run_id)[0].data
+    assert "no registry answered" in markdown and "no failures" in markdown
+    warnings = run_logs(flow_run_id, level=30)
+    assert any(m.startswith("registries: no answer from crossref") for m in warnings)
+    # the library's own lines are in the run's logs too, not only on the worker's console
+    assert any("ConnectError" in m for m in run_logs(flow_run_id))
+
+
+def test_a_snapshot_failing_its_checks_ends_degraded_and_says_which(site: Path) -> None:
+    snapshot = site / "sources" / "hong-1994-lidocaine-injection-versus-dry-needling-to.json"
+    data = json.loads(snapshot.read_text(encoding="utf-8"))
+    data["checked_at"] = "last Tuesday"
+    snapshot.write_text(json.dumps(data), encoding="utf-8")
+
+    state = audit_site(articles=[ARTICLE], out_dir="reports-flow", return_state=True)
+
+    assert state.is_completed() and state.name == "Degraded", (state.name, state.message)
+    assert "1 input check(s) failed" in (state.message or "")
+    summary = state.result()
+    assert summary["health"]["failed_input_checks"] == 1
+    flow_run_id = state.state_details.flow_run_id
+    line = (
+        f"input check failed: {SEED}: sources: sources/hong-1994-lidocaine-injection-versus-"
+        "dry-needling-to.json: checked_at 'last Tuesday' is not an ISO date and time"
+    )
+    assert line in run_logs(flow_run_id, level=30)
+    assert line in read_artifacts(flow_run_id)[0].data
+
+
+def test_a_clean_offline_run_completes_with_its_table_and_link_artifacts(site: Path) -> None:
+    state = audit_site(articles=_two_articles(site), out_dir="reports-flow", return_state=True)
+
+    assert state.is_completed() and state.name == "Completed", (state.name, state.message)
+    flow_run_id = state.state_details.flow_run_id
+    (table,) = read_artifacts(flow_run_id, TABLE_KEY)
+    assert table.type == "table"
+    rows = json.loads(table.data) if isinstance(table.data, str) else table.data
+    assert [row["article"] for row in rows] == [SEED, "second-copy"]
+    assert rows[0]["html report"].endswith(f"reports-flow/{SEED}.html")
+    (link,) = read_artifacts(flow_run_id, LINK_KEY)
+    # Prefect keeps a link artifact as Markdown: [text](link)
+    assert f"({(site / 'reports-flow' / 'index.html').resolve().as_uri()})" in link.data

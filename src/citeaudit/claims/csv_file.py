@@ -93,8 +93,23 @@ def claim_id_for(article: str, text: str) -> str:
 # --- reading -----------------------------------------------------------------------
 
 
-def read_claims(path: str | os.PathLike[str]) -> list[Claim]:
-    """Read claims.csv; any problem raises `InputError` naming the file and row."""
+@dataclass(frozen=True)
+class RowProblem:
+    """A row of claims.csv that cannot be read, and the article it names (if it names one)."""
+
+    article: str | None
+    error: InputError
+
+
+def read_claims(
+    path: str | os.PathLike[str], *, row_problems: list[RowProblem] | None = None
+) -> list[Claim]:
+    """Read claims.csv; any problem raises `InputError` naming the file and row.
+
+    With `row_problems`, a bad row is collected there instead and reading goes on: a
+    nightly run over a site fails only the article whose row is bad. Problems with the
+    whole file (encoding, header, CSV syntax) still raise, since no row can be trusted.
+    """
     try:
         with open(path, "rb") as fh:
             data = fh.read()
@@ -118,17 +133,30 @@ def read_claims(path: str | os.PathLike[str]) -> list[Claim]:
             end_of_previous = reader.line_num
             if not any(record):
                 continue  # blank or all-empty rows are what spreadsheets leave at the end
-            claim = _parse_row(path, row, header, record)
-            if claim.claim_id in first_row_of:
-                first = first_row_of[claim.claim_id]
-                raise _error(
-                    path, row, f"duplicate claim_id {claim.claim_id!r} (rows {first} and {row})"
-                )
+            try:
+                claim = _parse_row(path, row, header, record)
+                if claim.claim_id in first_row_of:
+                    first = first_row_of[claim.claim_id]
+                    raise _error(
+                        path, row, f"duplicate claim_id {claim.claim_id!r} (rows {first} and {row})"
+                    )
+            except InputError as problem:
+                if row_problems is None:
+                    raise
+                row_problems.append(RowProblem(_article_cell(header, record), problem))
+                continue
             first_row_of[claim.claim_id] = row
             claims.append(claim)
     except csv.Error as exc:
         raise _error(path, reader.line_num or None, f"malformed CSV: {exc}") from None
     return claims
+
+
+def _article_cell(header: list[str], record: list[str]) -> str | None:
+    """The article a (possibly malformed) row names, when it can be told."""
+    if len(record) != len(header):
+        return None
+    return unneutralise(record[header.index("article")]).strip() or None
 
 
 def _error(path: str | os.PathLike[str], row: int | None, message: str) -> InputError:

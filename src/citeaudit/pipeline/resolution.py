@@ -94,6 +94,28 @@ class Resolution:
     skipped: list[Skipped] = field(default_factory=list)  # listed pages not read (refresh_site)
 
 
+def combine_resolutions(parts: Iterable[Resolution]) -> Resolution:
+    """One run's resolution from its batches' (a site run resolves a batch at a time)."""
+    combined = Resolution({})
+    for part in parts:
+        combined.snapshots.update(part.snapshots)
+        combined.changes.extend(part.changes)
+        for name, n in part.counts.items():
+            _add(combined.counts, name, n)
+        for name, n in part.requests.items():
+            _add(combined.requests, name, n)
+        combined.states.update(part.states)
+        combined.unanswered.update(part.unanswered)
+        combined.skipped.extend(part.skipped)
+    return combined
+
+
+def all_registries_silent(resolution: Resolution) -> bool:
+    """Every source asked this run got no answer from any registry: a full outage."""
+    asked = resolution.counts.get("resolved", 0)
+    return asked > 0 and resolution.counts.get("silent", 0) == asked
+
+
 def outage_note(resolution: Resolution) -> str | None:
     """One line saying which registries did not answer this run, or None if all did."""
     if not resolution.unanswered:
@@ -268,7 +290,7 @@ def _iter_online(
     prints = {sid: fingerprint(reference_fingerprint(ref), scope) for sid, ref in unique.items()}
     fresh = cache.fresh_sources({sid: (prints[sid], paths[sid]) for sid in unique}) if cache else {}
     counts = tally.counts
-    for name in ("fresh", "resolved", "written", "unchanged", "kept"):
+    for name in ("fresh", "resolved", "written", "unchanged", "kept", "unanswered", "silent"):
         _add(counts, name, 0)
     for sid, view in list(fresh.items()):
         # The file is the one confirmed (same size and mtime), so its stored audit view is
@@ -315,14 +337,15 @@ def _iter_online(
                 done = []
                 for future in as_completed(futures):
                     sid = futures[future]
-                    snapshot, outcome, change, faults = future.result()
+                    snapshot, outcome, change, faults, silent = future.result()
+                    _add(counts, "silent", int(silent))
                     tally.unanswered.update(
                         {f.split(":")[0].removesuffix("_search") for f in faults}
                     )
                     _add(counts, "resolved", 1)
                     _add(counts, outcome, 1)
                     changes.extend(change)
-                    if outcome == "kept" or _has_faults(snapshot):
+                    if outcome in ("kept", "unanswered") or _has_faults(snapshot):
                         unconfirmed.append(sid)
                     else:
                         confirmed.append((sid, prints[sid], paths[sid], audit_view(snapshot)))
@@ -370,26 +393,31 @@ def _release_freed_memory() -> None:
 
 def _resolve_one(
     ref: Reference, sources_dir: Path, registries: Any
-) -> tuple[dict[str, Any], str, list[SourceChange], list[str]]:
+) -> tuple[dict[str, Any], str, list[SourceChange], list[str], bool]:
     """Resolve one reference and decide what to keep: (snapshot, outcome, changes, the
-    registries' faults in this answer)."""
+    registries' faults in this answer, whether no registry answered at all)."""
     from citeaudit.verification.lookup import resolve_contained  # online only: habanero, pyalex
 
     stored = load_snapshot(sources_dir, ref)
     fresh = resolve_contained(ref, registries)
     faults = snapshot_faults(fresh)
+    silent = _answered_by_none(fresh)
     # Keep the stored snapshot unless it is itself a fault record this one improves on.
     if stored is not None and faults and not 0 < len(faults) < len(snapshot_faults(stored)):
         stored.setdefault("match_notes", []).append(
             f"registries unreachable at {fresh['checked_at']} ({'; '.join(faults)}); "
             f"kept the snapshot of {stored.get('checked_at')}"
         )
-        return stored, "kept", [], faults
+        return stored, "kept", [], faults, silent
     if stored is not None and _without_when(stored) == _without_when(fresh):
-        return stored, "unchanged", [], faults
+        return stored, "unchanged", [], faults, silent
+    if stored is None and silent:
+        # Nothing was learnt: a file of errors would only fill the reviewable diff of
+        # sources/ with an outage. The run reports the reference unverified all the same.
+        return fresh, "unanswered", [], faults, silent
     changes = [] if stored is None or faults else source_changes(ref, stored, fresh)
     save_snapshot(sources_dir, ref, fresh)
-    return fresh, "written", changes, faults
+    return fresh, "written", changes, faults, silent
 
 
 def source_changes(
@@ -449,6 +477,12 @@ def _without_when(snapshot: dict[str, Any]) -> Any:
             for name in _ROUTE:
                 answer.pop(name, None)
     return data
+
+
+def _answered_by_none(snapshot: dict[str, Any]) -> bool:
+    """Every registry asked for this snapshot failed to answer (none said found or not)."""
+    answers = [a for a in (snapshot.get("answers") or {}).values() if isinstance(a, dict)]
+    return bool(answers) and all(a.get("status") == "error" for a in answers)
 
 
 def _has_faults(snapshot: dict[str, Any]) -> bool:

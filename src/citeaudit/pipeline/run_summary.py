@@ -31,10 +31,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from citeaudit.pipeline.run_health import RunHealth
     from citeaudit.pipeline.stages import RunResult
 
 MAX_FAILURES = 50
 """Failure lines listed in the artifact before "... and N more" (the reports have all)."""
+MAX_ROWS = 25
+"""Articles listed in the Markdown artifact; a site of 5,000 pages gets its full list in
+the flow's table artifact, not a Markdown page nobody scrolls."""
 
 _EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _SECRET_PARAM = re.compile(r"(?i)\b(api[_-]?key|mailto|token|email)=[^&\s)]+")
@@ -85,17 +89,21 @@ def scrub(text: str) -> str:
     return _SECRET_PARAM.sub(r"\1=[redacted]", _EMAIL.sub("[redacted]", text))
 
 
-def artifact_markdown(result: RunResult, summary: dict[str, Any] | None = None) -> str:
+def artifact_markdown(
+    result: RunResult, summary: dict[str, Any] | None = None, *, health: RunHealth | None = None
+) -> str:
     """The artifact for a finished run: `render_markdown` of its summary, pointing at
     its site index and saying what changed since the previous run (when compared).
 
-    Pass the `summary` already made for the return value, so both come from one call.
+    Pass the `summary` already made for the return value, so both come from one call,
+    and the run's `health` to open the artifact with what happened.
     """
     index = result.site_index
     return render_markdown(
         summary if summary is not None else summarize(result),
         site_index=str(index.page) if index else None,
         changes=(index.new_count, index.resolved_count) if index and index.compared else None,
+        health=(health.message(), health.warnings()) if health is not None else None,
     )
 
 
@@ -105,6 +113,8 @@ def render_markdown(
     max_failures: int = MAX_FAILURES,
     site_index: str | None = None,
     changes: tuple[int, int] | None = None,
+    health: tuple[str, list[str]] | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> str:
     """Render a `summarize` dict as the Markdown shown in the Prefect UI's Artifacts page.
 
@@ -124,6 +134,15 @@ def render_markdown(
         f"{len(summary['articles'])} article(s) audited; {status}.",
         "",
     ]
+    if health is not None:
+        message, warnings = health
+        lines += [f"Run: {message}.", ""]
+        if warnings:
+            lines += ["## What an operator should know", ""]
+            lines += [f"- {line}" for line in warnings[:max_failures]]
+            if len(warnings) > max_failures:
+                lines.append(f"- ... and {len(warnings) - max_failures} more")
+            lines.append("")
     if changes is not None:
         lines += [
             f"Since the previous run: {changes[0]} new problem(s), {changes[1]} resolved.",
@@ -135,12 +154,17 @@ def render_markdown(
         "| article | references | reference problems | claims | verdicts | failures | reports |",
         "|---|---:|---:|---:|---|---:|---|",
     ]
-    for row in summary["per_article"]:
+    for row in summary["per_article"][:max_rows]:
         verdicts = ", ".join(f"{k}: {v}" for k, v in row["verdicts"].items()) or "-"
         reports = "<br>".join(f"`{p}`" for p in row["reports"]) or "-"
         lines.append(
             f"| {row['article']} | {row['references']} | {row['problems']} "
             f"| {row['claims']} | {verdicts} | {row['failures']} | {reports} |"
+        )
+    if len(summary["per_article"]) > max_rows:
+        lines.append(
+            f"\n... and {len(summary['per_article']) - max_rows} more article(s): "
+            "see the run's table artifact"
         )
     if summary["failures"]:
         lines += ["", "## Failures", ""]

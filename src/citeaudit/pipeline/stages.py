@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from citeaudit.claims.csv_file import read_claims
+from citeaudit.claims.csv_file import RowProblem, read_claims
 from citeaudit.claims.proposals import propose_claims
 from citeaudit.config import Settings
 from citeaudit.errors import InputError
@@ -49,6 +49,12 @@ class ClaimSet:
     claims: list[Claim]
     validation: list[dict[str, Any]] = field(default_factory=list)
     proposed_for: list[str] = field(default_factory=list)  # articles absent from claims.csv
+    # With `load_claims(isolate=True)`: articles whose claims.csv rows are bad, each with
+    # its `file: row N: problem` lines; they are not judged (their other rows cannot be
+    # trusted to be what the editor meant), the rest of the site is.
+    failed: dict[str, list[str]] = field(default_factory=dict)
+    # Bad rows that name no article of this run (an empty or unreadable article cell).
+    unattributed: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -80,32 +86,57 @@ class RunResult:
         return 1 if self.failures else 0
 
 
-def load_claims(options: RunOptions, articles: list[Article]) -> ClaimSet:
+def load_claims(options: RunOptions, articles: list[Article], *, isolate: bool = False) -> ClaimSet:
     """Claims from claims.csv, validated with great-expectations before use.
 
     An article with no rows in claims.csv (or no claims.csv at all) is judged on the
     proposals of `extract`, so a new article still gets a useful report.
+
+    A bad row raises `InputError` (the CLI's exit 2), unless `isolate`: then it fails
+    only the article it names (`ClaimSet.failed`), so one editor's typo does not stop a
+    nightly run over the whole site. A problem with the file as a whole still raises.
     """
     # great-expectations is slow to import: quality/memo.py runs it only for changed claims.
     from citeaudit.quality.memo import validate_claims
 
-    existing = read_claims(options.claims_csv) if options.claims_csv.exists() else []
+    row_problems: list[RowProblem] | None = [] if isolate else None
+    existing = (
+        read_claims(options.claims_csv, row_problems=row_problems)
+        if options.claims_csv.exists()
+        else []
+    )
     known = {a.name: {r.key for r in a.references} for a in articles}
+    failed: dict[str, list[str]] = {}
+    unattributed: list[str] = []
+    for problem in row_problems or []:
+        if problem.article in known:
+            failed.setdefault(problem.article, []).append(str(problem.error))
+        elif problem.article is None:
+            unattributed.append(str(problem.error))
     wanted = [c for c in existing if c.article in known]
     validation = validate_claims(wanted, known, name=str(options.claims_csv))
     if not validation.success:
-        raise InputError(
-            "claims failed validation: "
-            + " | ".join(validation.details[:5])
-            + (f" (+{len(validation.details) - 5} more)" if len(validation.details) > 5 else ""),
-            path=options.claims_csv,
-        )
-    claims = [c for c in wanted if c.status != "rejected"]
-    proposed_for = [a.name for a in articles if not any(c.article == a.name for c in wanted)]
+        if not isolate or validation.whole:
+            raise InputError(
+                "claims failed validation: "
+                + " | ".join(validation.details[:5])
+                + (
+                    f" (+{len(validation.details) - 5} more)" if len(validation.details) > 5 else ""
+                ),
+                path=options.claims_csv,
+            )
+        for article, lines in validation.articles.items():
+            failed.setdefault(article, []).extend(f"{options.claims_csv}: {line}" for line in lines)
+    claims = [c for c in wanted if c.status != "rejected" and c.article not in failed]
+    proposed_for = [
+        a.name
+        for a in articles
+        if a.name not in failed and not any(c.article == a.name for c in wanted)
+    ]
     for article in articles:
         if article.name in proposed_for:
             claims.extend(propose_claims(article))
-    return ClaimSet(claims, [asdict(validation)], proposed_for)
+    return ClaimSet(claims, [validation.for_report()], proposed_for, failed, unattributed)
 
 
 def resolve_sources(
@@ -230,11 +261,9 @@ def audit_articles(
         validation = list(claims.validation)
         article_sources = [source_id(ref) for ref in article.references]
         validation.append(
-            asdict(
-                sources_validation(
-                    source_problems, article_sources, name=options.sources_dir.as_posix()
-                )
-            )
+            sources_validation(
+                source_problems, article_sources, name=options.sources_dir.as_posix()
+            ).for_report()
         )
         if article.name in claims.proposed_for:
             validation.append(
@@ -257,19 +286,19 @@ def audit_articles(
     return audits
 
 
-def write_reports(
+def write_article_reports(
     audits: list[ArticleAudit], options: RunOptions, *, outage: str | None = None
 ) -> RunResult:
-    """Write each article's JSON and HTML report, apply the CI gate, and write the run's
-    outputs for CI: the JUnit file, the site index (with the changes since the previous
-    run) and, when asked for, the Markdown summary. `outage` (which registries did not
-    answer this run) is said in every report that has a reference they left unverified."""
+    """Write each article's JSON and HTML report and collect its lines at the fail level.
+
+    A site run calls this per batch, as each batch is judged, so a later batch that
+    fails loses none of the reports already made. `outage` (which registries did not
+    answer this run) is said in every report that has a reference they left unverified.
+    """
     from citeaudit.reporting.html_report import write_html
-    from citeaudit.reporting.junit import write_junit
 
     options.out_dir.mkdir(parents=True, exist_ok=True)
     result = RunResult(audits)
-    html_reports: dict[str, str] = {}
     for audit in audits:
         lines = failing_lines(audit.report, options.fail_on, options.fail_on_unverified)
         audit.report["summary"]["failing"] = bool(lines)
@@ -282,8 +311,30 @@ def write_reports(
         write_json(audit.report, json_path)
         write_html(audit.report, html_path)
         result.report_paths.extend([html_path, json_path])
-        html_reports[audit.article.name] = html_path.as_posix()
-    reports = [audit.report for audit in audits]
+    return result
+
+
+def combine_results(parts: Sequence[RunResult]) -> RunResult:
+    """One run's result from the results of its batches, in batch order."""
+    combined = RunResult([])
+    for part in parts:
+        combined.audits.extend(part.audits)
+        combined.failures.extend(part.failures)
+        combined.report_paths.extend(part.report_paths)
+    return combined
+
+
+def write_run_outputs(result: RunResult, options: RunOptions) -> RunResult:
+    """Write the run's outputs for CI over every article's report: the JUnit file, the
+    site index (with the changes since the previous run) and, when asked for, the
+    Markdown summary."""
+    from citeaudit.reporting.junit import write_junit
+
+    reports = [audit.report for audit in result.audits]
+    html_reports = {
+        audit.article.name: report_paths(audit.article, options)[0].as_posix()
+        for audit in result.audits
+    }
     levels = {"fail_on": options.fail_on, "fail_on_unverified": options.fail_on_unverified}
     result.junit_path = write_junit(
         reports, options.junit_path, html_reports=html_reports, **levels
@@ -297,6 +348,14 @@ def write_reports(
         options.markdown.parent.mkdir(parents=True, exist_ok=True)
         write_text_if_changed(options.markdown, run_summary_markdown(result, options))
     return result
+
+
+def write_reports(
+    audits: list[ArticleAudit], options: RunOptions, *, outage: str | None = None
+) -> RunResult:
+    """Every article's reports, then the run's outputs (`write_article_reports`,
+    `write_run_outputs`)."""
+    return write_run_outputs(write_article_reports(audits, options, outage=outage), options)
 
 
 def run_summary_markdown(result: RunResult, options: RunOptions) -> str:

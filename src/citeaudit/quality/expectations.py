@@ -38,6 +38,14 @@ class ValidationResult:
     name: str
     success: bool
     details: list[str] = field(default_factory=list)
+    # The articles whose rows failed, so a site run can fail those articles alone. A
+    # failure that names no row (a check that could not run) puts every article in doubt.
+    articles: dict[str, list[str]] = field(default_factory=dict)  # article -> its lines
+    whole: bool = False  # a failure that names no row
+
+    def for_report(self) -> dict[str, Any]:
+        """What a report says of it (schema: name, success, details)."""
+        return {"name": self.name, "success": self.success, "details": list(self.details)}
 
 
 # How to explain a failing value: (claim, the failing value) -> message.
@@ -126,12 +134,15 @@ def validate_claims(
     # (row, check number, message): GX returns results in an order of its own, so they
     # are sorted into the suite's order, row by row, for a stable and readable report.
     found: list[tuple[int, int, str]] = []
+    by_article: dict[str, list[tuple[int, int, str]]] = {}
+    whole = False
     for result in outcome.results:
         config = result.expectation_config
         number = int(config.meta[_CHECK_KEY])
         error = _exception_message(result.exception_info)
         if error is not None:
             found.append((0, number, f"check {_describe(config)} could not run: {error}"))
+            whole = True
             continue
         if result.success:
             continue
@@ -142,12 +153,21 @@ def validate_claims(
             claim = claims[int(index)]
             row = _row_of(claim, int(index))
             found.append((row, number, _located(claim, row, explain(claim, value))))
+            by_article.setdefault(claim.article, []).append(found[-1])
         if not indices:  # a failure must never pass silently for want of rows to name
             found.append((0, number, f"check {_describe(config)} failed without naming rows"))
+            whole = True
 
     details = list(dict.fromkeys(message for _, _, message in sorted(found)))
     return ValidationResult(
-        name=name, success=bool(outcome.success) and not details, details=details
+        name=name,
+        success=bool(outcome.success) and not details,
+        details=details,
+        articles={
+            article: list(dict.fromkeys(message for _, _, message in sorted(lines)))
+            for article, lines in sorted(by_article.items())
+        },
+        whole=whole,
     )
 
 

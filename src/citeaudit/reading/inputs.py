@@ -49,7 +49,11 @@ ARTICLE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 
 def expand_article_paths(paths: Iterable[str | Path]) -> list[Path | str]:
     """Each folder replaced by the article files under it (hidden folders skipped);
-    URLs are kept as they are, to be fetched when read."""
+    URLs are kept as they are, to be fetched when read.
+
+    In a folder, a file named in capitals (README.md, PROVENANCE.md, CHANGELOG.md) is
+    the folder's documentation, not an article, by the common convention; named
+    explicitly, it is read like any other file."""
     found: list[Path | str] = []
     for raw in paths:
         if isinstance(raw, str) and is_url(raw):
@@ -64,6 +68,7 @@ def expand_article_paths(paths: Iterable[str | Path]) -> list[Path | str]:
             for p in path.rglob("*")
             if p.suffix.lower() in ARTICLE_SUFFIXES
             and p.is_file()
+            and not _is_documentation(p)
             and not any(part.startswith(".") for part in p.relative_to(path).parts)
         )
         if not inside:
@@ -74,6 +79,11 @@ def expand_article_paths(paths: Iterable[str | Path]) -> list[Path | str]:
             )
         found.extend(inside)
     return list(dict.fromkeys(found))
+
+
+def _is_documentation(path: Path) -> bool:
+    letters = [c for c in path.stem if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters)
 
 
 def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Article:
