@@ -65,10 +65,14 @@ def score_article(html: Path) -> dict:
     misses: list[dict] = []
     for item in labels["cited_sentences"]:
         want = {keys.get(p) for p in item["refs"]}
-        found = process.extractOne(_plain(item["sentence"]), sentences, scorer=fuzz.ratio)
+        found = process.extract(_plain(item["sentence"]), sentences, scorer=fuzz.ratio, limit=5)
         got: set[str | None] = set()
-        if found and found[1] >= 80:
-            got = set(article.sentences[found[2]].refs)
+        if found and found[0][1] >= 80:
+            # the same words may stand twice (an abstract repeats the introduction's first
+            # sentence without its citation): the one that cites is the one labelled
+            ties = [f for f in found if f[1] == found[0][1]]
+            best = next((f for f in ties if article.sentences[f[2]].refs), ties[0])
+            got = set(article.sentences[best[2]].refs)
         if got == want and None not in want:
             right += 1
         else:

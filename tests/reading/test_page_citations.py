@@ -261,3 +261,46 @@ was tried once (Dunn, 2003).[<a href="#2">2</a>] Walking helped too (Gray, 2006)
     assert len(keys) == 7  # the seven references, not the three notes
     assert cited["Rest"] == (keys[0], keys[1])
     assert cited["Ice"] == (keys[2],) and cited["Walking"] == (keys[5],)
+
+
+def test_a_group_link_naming_every_entry_cites_them_and_its_hover_copy_is_not_text():
+    """Taylor & Francis: one link per group whose href names every entry, after the full
+    stop, each followed by a hidden "dropDown" holding a copy of the entry."""
+    drop = '<span class="dropDown"><b>{n}.</b> A copy of entry {n}. View all references</span>'
+    page = f"""<html><body><article><h1>Cathodes</h1>{_MORE}
+<p>Layered oxides have a high capacity.<span><a class="dropDownLabel" href="#C1 C2"><sup>1, 2</sup></a>
+{drop.format(n=1)}</span> Thus they are used in commercial cells.<span><a href="#C3"><sup>3</sup></a>
+{drop.format(n=3)}</span> Cobalt is costly.<span><a href="#C4"><sup>4</sup></a>
+{drop.format(n=4)}</span> Figure <a href="#F1">1</a> shows the patterns.</p>
+<div class="figure" id="F1">Figure 1. X-ray patterns of the powders calcined in 2015 at 700 C.</div>
+<h2>References</h2><ul>
+<li id="C1">M. S. Whittingham: Chem. Rev., 2004, 104, 4271-4302.</li>
+<li id="C2">J. M. Tarascon and M. Armand: Nature, 2001, 414, 359-367.</li>
+<li id="C3">M. Winter and R. J. Brodd: Chem. Rev., 2004, 104, 4245-4270.</li>
+<li id="C4">P. G. Bruce, B. Scrosati: Angew. Chem. Int. Ed., 2008, 47, 2930-2946.</li>
+</ul></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    assert len(keys) == 4  # the figure is no entry
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    assert set(cited["Layered"]) == {keys[0], keys[1]}
+    assert cited["Thus"] == (keys[2],)
+    assert not any("copy of entry" in s.text or "View all" in s.text for s in article.sentences)
+
+
+def test_on_a_page_that_links_its_citations_a_genes_digits_and_exponents_cite_nothing():
+    page = f"""<html><body><article><h1>Cichlids</h1>{_MORE}
+<p>The markers for <em>enc1</em> and <em>snx3</em> were taken from
+<a href="#b1">Li et al. (2007)</a>. The orbital d<sup>2</sup> hybridises
+(<a href="#b2">Yang et al., 2012</a>). Other markers followed <a href="#b3">Koch et al. (2007)</a>.</p>
+<h2>References</h2><ol>
+<li id="b1">Li et al., 2007 C. Li, G. Orti, G. Zhang, G. Lu. A practical approach to phylogenomics. BMC Evol. Biol., 7 (2007), p. 44</li>
+<li id="b2">Yang et al., 2012 J. Yang, K. Lee. Gold sheets. Nano Lett., 12 (2012), pp. 1-9</li>
+<li id="b3">Koch et al., 2007 M. Koch, N. Ruiz. Primers for fishes. Mol. Ecol., 16 (2007), pp. 5-9</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    assert [ref.first_author_surname for ref in article.references] == ["Li", "Yang", "Koch"]
+    cited = {" ".join(s.text.split()[:2]): s.refs for s in article.sentences if s.refs}
+    assert cited["The markers"] == (keys[0],)  # not also entries 1 and 3 for "enc1", "snx3"
+    assert cited["The orbital"] == (keys[1],)  # not also entry 2 for the exponent

@@ -96,3 +96,16 @@ def test_an_unpublished_source_after_emphasised_et_al_stays_in_the_sentence():
         "unpublished data).",
         "After both peaks it fell.",
     ]
+
+
+def test_a_sentence_does_not_end_at_an_abbreviation_inside_brackets_or_a_species_abbreviation():
+    assert split_sentences("Fuels (urea, glycine, etc.) will be used. Acids play roles.") == [
+        "Fuels (urea, glycine, etc.) will be used.",
+        "Acids play roles.",
+    ]
+    assert split_sentences(
+        "It was called Neotyphodium spp. (vertical transmission) (Leuchtmann et al. 2014). Next."
+    ) == [
+        "It was called Neotyphodium spp. (vertical transmission) (Leuchtmann et al. 2014).",
+        "Next.",
+    ]

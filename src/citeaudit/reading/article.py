@@ -18,6 +18,7 @@ from citeaudit.reading.cited_parts import cited_parts
 from citeaudit.reading.linking import ReferenceIndex, index_references, link_markers
 from citeaudit.reading.links import unwrap_links, unwrap_reference_line
 from citeaudit.reading.markers import find_markers, leading_markers
+from citeaudit.reading.page_citations import LINKED_CITATIONS
 from citeaudit.reading.references import looks_like_reference, parse_reference, reference_keys
 from citeaudit.reading.sentences import split_sentences
 
@@ -83,14 +84,16 @@ def read_article(path: Path) -> Article:
 
 def parse_article(text: str, name: str, path: str) -> Article:
     """Split an article's text into body sentences and parsed references (pure)."""
-    text = text.translate(_INVISIBLE)
+    # A page whose citations are all links (page_citations): its other digits cite nothing.
+    linked_page = LINKED_CITATIONS in text
+    text = text.replace(LINKED_CITATIONS, "").translate(_INVISIBLE)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     ref_start = _find_references_heading(lines)
     body_lines = lines if ref_start is None else lines[:ref_start]
     body_lines = [line.translate(_NO_BREAK_SPACES) for line in body_lines]
     references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
     problems: list[CitationProblem] = []
-    sentences = _body_sentences(body_lines, references, problems)
+    sentences = _body_sentences(body_lines, references, problems, linked_page=linked_page)
     return Article(
         name=name,
         path=path,
@@ -137,12 +140,16 @@ def _paragraphs(lines: list[str]) -> list[tuple[int, str]]:
 
 
 def _body_sentences(
-    lines: list[str], references: list[Reference], problems: list[CitationProblem]
+    lines: list[str],
+    references: list[Reference],
+    problems: list[CitationProblem],
+    *,
+    linked_page: bool = False,
 ) -> list[Sentence]:
     """Sentences with their inline citation markers resolved to reference keys and
     taken out of the text (a claim reads "...pain", not "...pain [3]")."""
     sentences: list[Sentence] = []
-    reference_index = index_references(references)
+    reference_index = index_references(references, linked_page=linked_page)
     for index, (line, text) in enumerate(_paragraphs(lines)):
         if _TRAILER.match(text):
             continue
@@ -154,7 +161,9 @@ def _body_sentences(
         ]
         for sentence in pieces:
             # A marker after the full stop ("...pain.[3] Next") cites the sentence before.
-            lead = leading_markers(sentence, reference_index.plain_limit)
+            lead = leading_markers(
+                sentence, reference_index.plain_limit, superscripts=reference_index.superscripts
+            )
             if lead and sentences and sentences[-1].paragraph == index:
                 carried = link_markers(sentence[:lead], reference_index)
                 problems.extend(CitationProblem(line, m.text, why) for m, why in carried.unlinked)
@@ -185,7 +194,7 @@ def _split_after_plain_markers(sentence: str, index: ReferenceIndex) -> list[str
         return [sentence]
     pieces: list[str] = []
     start = 0
-    for marker in find_markers(sentence, index.plain_limit):
+    for marker in find_markers(sentence, index.plain_limit, superscripts=index.superscripts):
         if (
             marker.style == "plain"
             and sentence[marker.start - 1] in ".!?"

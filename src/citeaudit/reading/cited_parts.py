@@ -31,7 +31,7 @@ _FINITE = re.compile(
 
 def cited_parts(sentence: str, index: ReferenceIndex) -> tuple[Part, ...]:
     """The sentence's clauses with their own references, or () when it is one claim."""
-    markers = find_markers(sentence, index.plain_limit)
+    markers = find_markers(sentence, index.plain_limit, superscripts=index.superscripts)
     cuts = [
         marker.end
         for marker in markers

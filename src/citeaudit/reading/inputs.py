@@ -29,7 +29,7 @@ from citeaudit.errors import InputError
 from citeaudit.models import Article
 from citeaudit.progress import progress_bar
 from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article
-from citeaudit.reading.page_citations import plain_citations
+from citeaudit.reading.page_citations import LINKED_CITATIONS, plain_citations
 from citeaudit.reading.web import (
     HTML_TYPES,
     TEXT_TYPES,
@@ -146,7 +146,8 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     text = re.sub(r"</?sub>", "", text)  # "E<sub>c</sub>" reads "Ec": a subscript cites nothing
     if page.entries:
         listed = "\n\n".join(f"{n}. {entry}" for n, entry in enumerate(page.entries, start=1))
-        text = f"{text.rstrip()}\n\n## References\n\n{listed}\n"
+        said = f"{LINKED_CITATIONS}\n\n" if page.linked else ""
+        text = f"{text.rstrip()}\n\n## References\n\n{said}{listed}\n"
     return text
 
 

@@ -49,14 +49,24 @@ class ReferenceIndex:
     by_number: dict[int, str]
     by_identity: dict[str, list[str]]
     leads: list[str]  # each entry's folded text before its year: "world heart federation"
+    # The page links every citation to its entry (page_citations): a bare or superscript
+    # number it does not link is a gene name's digit or an exponent, never a marker.
+    linked_page: bool = False
 
     @property
     def plain_limit(self) -> int:
         """The highest number the list answers to: plain digits above it are not markers."""
-        return max(self.by_number, default=0)
+        return 0 if self.linked_page else max(self.by_number, default=0)
+
+    @property
+    def superscripts(self) -> bool:
+        """Whether a superscript number may be a marker."""
+        return not self.linked_page
 
 
-def index_references(references: Sequence[Reference]) -> ReferenceIndex:
+def index_references(
+    references: Sequence[Reference], *, linked_page: bool = False
+) -> ReferenceIndex:
     """Index a reference list for linking (pure; the list is not changed)."""
     references = list(references)
     numbered = any(r.number is not None for r in references)
@@ -73,7 +83,7 @@ def index_references(references: Sequence[Reference]) -> ReferenceIndex:
         text = strip_numbering(ref.raw)[1]
         year = re.search(r"\b(?:1[5-9]|20)\d{2}\b", text)
         leads.append(fold(text[: year.start()] if year else text))
-    return ReferenceIndex(references, by_number, by_identity, leads)
+    return ReferenceIndex(references, by_number, by_identity, leads, linked_page)
 
 
 def _as_index(references: Sequence[Reference] | ReferenceIndex) -> ReferenceIndex:
@@ -201,7 +211,7 @@ def link_markers(text: str, references: Sequence[Reference] | ReferenceIndex) ->
     A link's words stay and its address goes ("a [2021 review](https://...)" reads "a
     2021 review"); a written-out URL that cites nothing stays as written."""
     index = _as_index(references)
-    markers = find_markers(text, index.plain_limit)
+    markers = find_markers(text, index.plain_limit, superscripts=index.superscripts)
     keys: list[str] = []
     unlinked: list[tuple[Marker, str]] = []
     pieces: list[str] = []

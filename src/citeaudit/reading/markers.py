@@ -316,11 +316,12 @@ def _link_markers(text: str) -> list[Marker]:
     return found
 
 
-def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
+def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) -> list[Marker]:
     """Every citation marker in a text, in order; overlapping readings keep the first.
 
     `plain_limit` is the highest number the reference list answers to: plain digits
-    are read as markers only up to it (0: not at all)."""
+    are read as markers only up to it (0: not at all). Without `superscripts` (a page
+    that links every citation), a superscript number is an exponent, not a marker."""
     found: list[Marker] = (
         _link_markers(text) if "[" in text or "http" in text or "www." in text else []
     )
@@ -330,7 +331,7 @@ def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
     for match in _BRACKET.finditer(text):
         numbers = match.group("n") or match.group("f")
         found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
-    for match in _SUP_TAG.finditer(text):
+    for match in _SUP_TAG.finditer(text) if superscripts else ():
         before = _before(text, match.start())
         if before and _TAG_EXPONENT_BEFORE.search(before):
             continue
@@ -338,7 +339,7 @@ def find_markers(text: str, plain_limit: int = 0) -> list[Marker]:
         found.append(
             Marker(match.group(0), match.start(), match.end(), "superscript", expand(numbers))
         )
-    for match in _SUPERSCRIPT.finditer(text):
+    for match in _SUPERSCRIPT.finditer(text) if superscripts else ():
         before = _before(text, match.start())
         if not before or _EXPONENT_BEFORE.search(before):
             continue
@@ -386,11 +387,15 @@ def _first_of_overlaps(found: list[Marker]) -> list[Marker]:
     return kept
 
 
-def leading_markers(text: str, plain_limit: int = 0) -> int:
+def leading_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) -> int:
     """How many characters of numeric/superscript markers open a text: a marker written
     after a full stop (`...pain.[3] Next`) belongs to the sentence before it. So does an
     author-year group that is the whole text: "...what are the options? (Warner, 2018)"."""
-    alone = find_markers(text, plain_limit) if text.lstrip().startswith("(") else []
+    alone = (
+        find_markers(text, plain_limit, superscripts=superscripts)
+        if text.lstrip().startswith("(")
+        else []
+    )
     if (
         len(alone) == 1
         and alone[0].style == "author_year"
@@ -401,7 +406,7 @@ def leading_markers(text: str, plain_limit: int = 0) -> int:
     if not re.match(rf"\s*(?:\[|<sup|\^|[{_SUP_DIGITS}])", text, re.I):
         return 0
     end = 0
-    for marker in find_markers(text, plain_limit):
+    for marker in find_markers(text, plain_limit, superscripts=superscripts):
         if (
             marker.style not in ("numeric", "superscript")
             or marker.keep  # linked words ("Archambault et al. (2014) found"): the sentence's own

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from citeaudit.reading.links import entry_link
 
@@ -57,9 +57,19 @@ def _looks_like_entry(block) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = block.text_content()
-    if not 25 <= len(text.strip()) < 1500 or _prose(text):
+    if not 25 <= len(text.strip()) < 1500 or _prose(text) or _is_figure(block):
         return False
     return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
+
+
+_FIGURE_CLASS = re.compile(r"(?i)^(?:fig|figure|table|table-wrap|tablewrap|figure-wrap)$")
+
+
+def _is_figure(block) -> bool:
+    """A figure or table ("Figure <a href="#F3">3</a>" links to it with a number): its
+    caption may hold a year, yet it is no entry."""
+    classes = (block.get("class") or "").split()
+    return block.tag in ("figure", "table") or any(_FIGURE_CLASS.match(c) for c in classes)
 
 
 def _is_marker(words: str) -> bool:
@@ -125,7 +135,14 @@ def _uncited_neighbours(entries: list) -> list:
     return found
 
 
+_BREAKING = frozenset({"li", "div", "p", "br", "dd", "dt", "td", "tr", "ul", "ol", "h3", "h4"})
+
+
 def _entry_text(block) -> str:
+    for inner in block.iter():  # ScienceDirect puts label, authors, title in <li>s of their own
+        if inner is not block and isinstance(inner.tag, str) and inner.tag in _BREAKING:
+            inner.text = " " + (inner.text or "")
+            inner.tail = " " + (inner.tail or "")
     text = " ".join(block.text_content().split())
     text = _FURNITURE.sub(" ", text)
     text = _BACKLINKS.sub("", text)
@@ -145,6 +162,15 @@ class PageCitations:
 
     html: str
     entries: list[str] = field(default_factory=list)
+    # The page links every citation to its entry: digits it does not link cite nothing
+    # (a gene "snx33", an exponent), so the reader must not take them for flattened
+    # superscripts. Said in the extracted text by `LINKED_CITATIONS`.
+    linked: bool = False
+
+
+LINKED_CITATIONS = "<!-- citeaudit: this page links every citation to its entry -->"
+"""Written after the extracted text's reference heading when `PageCitations.linked`; the
+article parser then reads no plain digits as markers."""
 
 
 def plain_citations(html: str) -> PageCitations:
@@ -161,6 +187,8 @@ def plain_citations(html: str) -> PageCitations:
         return PageCitations(html)
     for invisible in document.xpath("//style|//script|//noscript"):
         invisible.drop_tree()  # their text is not the page's (Wikipedia styles each entry)
+    for popup in [el for el in document.iter() if isinstance(el.tag, str) and _is_popup(el)]:
+        popup.drop_tree()  # hidden until hovered: a marker's copy of its entry, a menu
     targets = {a.get("name"): a for a in document.iter("a") if a.get("name") and not a.get("href")}
     ids = {el.get("id"): el for el in document.iter() if isinstance(el.tag, str) and el.get("id")}
     for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
@@ -198,7 +226,7 @@ def plain_citations(html: str) -> PageCitations:
     ):  # one "entry" holds others: not a reference list
         return PageCitations(_serialised(document))
     _rewrite_markers(links, blocks, entries)
-    return _taken_out(document, entries)
+    return replace(_taken_out(document, entries), linked=True)
 
 
 def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> None:
@@ -230,6 +258,15 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
             link.set("href", entry_link(number[id(block)]))
 
 
+_POPUP_CLASSES = frozenset({"dropdown", "tooltip", "popover", "popup", "hovercard"})
+
+
+def _is_popup(element) -> bool:
+    """An element the page shows only on hover or click (T&F puts a copy of each cited
+    entry in a "dropDown" beside its marker): its text is no part of the sentence."""
+    return any(token.casefold() in _POPUP_CLASSES for token in (element.get("class") or "").split())
+
+
 def _target_id(link) -> str:
     """The id of the element a link points at in the page: its `#id`, or the id a JATS
     page names beside an outside address (PeerJ: `href="https://doi.org/..."
@@ -240,7 +277,10 @@ def _target_id(link) -> str:
     # "#ref-CR4", or the page's own address with it ("/article/10.3758/...#ref-CR4"): only
     # an id the page has counts, so a link to another page's fragment finds nothing
     href = link.get("href") or ""
-    return href.partition("#")[2] if "#" in href and "://" not in href else ""
+    if "#" not in href or "://" in href:
+        return ""
+    # one link for a group may name every entry: T&F's href="#CIT0012 CIT0013 CIT0014"
+    return (href.partition("#")[2].split() or [""])[0]
 
 
 def _drop_note_marker(link) -> None:

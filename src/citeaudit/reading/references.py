@@ -119,12 +119,33 @@ _ET_AL = re.compile(r",?\s*(?:et\s+al\.?|and others|\.\s?\.\s?\.|…)", re.IGNOR
 
 
 def strip_numbering(line: str) -> tuple[int | None, str]:
-    """The number a numbered list gives a reference ("[3]", "3.", "3 ") and the rest."""
+    """The number a numbered list gives a reference ("[3]", "3.", "3 ") and the rest,
+    without a citation label the list prints before the entry (`without_label`)."""
     match = _NUMBERED.match(line)
     if not match:
-        return None, line.strip()
+        return None, without_label(line.strip())
     number = match.group("a") or match.group("b") or match.group("c")
-    return int(number), line[match.end() :].strip()
+    return int(number), without_label(line[match.end() :].strip())
+
+
+# "Albertson et al., 2003 R.C. Albertson, J.T. Streelman, ...": ScienceDirect prints each
+# entry's in-text label before it.
+_LABEL = re.compile(
+    rf"^(?P<surname>{_SURNAME})(?:\s+et\s+al\.?|\s+(?:and|&)\s+{_SURNAME})?,?\s+"
+    rf"\(?{_YEAR}[a-z]?\)?\s+(?=\S)"
+)
+
+
+def without_label(text: str) -> str:
+    """The entry without a leading citation label: the label's surname must open the
+    author list that follows ("R.C. Albertson", "Rambaut, A."), so a reference that
+    merely starts "Smith (2003)" is kept whole."""
+    match = _LABEL.match(text)
+    if match is None:
+        return text
+    rest = text[match.end() :]
+    opens = re.match(rf"(?:{_INITIALS}\s*)?{re.escape(match.group('surname'))}\b", rest)
+    return rest if opens else text
 
 
 # MLA: Surname, Given. "Title." Container, vol. 73, no. 4, 1994, pp. 256-63.

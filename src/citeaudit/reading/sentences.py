@@ -23,7 +23,8 @@ import pysbd
 
 _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
-    "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts"
+    "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts|etc|"
+    "sp|spp|subsp|ssp|var|cv"
 )
 # An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*"),
 # maybe closing an emphasis ("*et al.*"); a marker may follow it ("[4]", "[2014](...)").
@@ -112,12 +113,16 @@ def split_sentences(text: str) -> list[str]:
     ]
     sentences: list[str] = []
     for piece in pieces:
-        if sentences and (
-            (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
-            or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
-            or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
+        if (
+            sentences
+            and (
+                (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
+                or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
+                or piece[:1] in ")]"  # "(urea, glycine, etc.) will be": no sentence starts so
+                or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
+            )
         ):
-            glue = "" if piece[:1] in "*_" else " "  # "*et al.*" was cut inside its emphasis
+            glue = "" if piece[:1] in "*_)]" else " "  # "*et al.*" was cut inside its emphasis
             sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
             sentences.append(piece)
