@@ -18,6 +18,10 @@ class InputError(Exception):
         self.path = str(path) if path is not None else None
         self.row = row
 
+    def __reduce__(self) -> tuple[type[InputError], tuple[str, str | None, int | None]]:
+        # Raised in a worker process (parallel reading), it must arrive whole: path, row.
+        return (type(self), (self.message, self.path, self.row))
+
     def __str__(self) -> str:
         parts = [p for p in (self.path, f"row {self.row}" if self.row else None) if p]
         return ": ".join([*parts, self.message])

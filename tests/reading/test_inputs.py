@@ -104,3 +104,28 @@ def test_only_new_or_changed_snapshots_are_validated(
         assert len(cache.memos(SOURCES_KIND, cache.memo_keys(SOURCES_KIND))) == 2
     fixed = dict(bad, match="matched")
     assert validate_sources({"a": good, "b": fixed}, sources_dir="s") == {"a": [], "b": []}
+
+
+def test_a_large_folder_is_read_in_parallel_exactly_as_one_by_one(tmp_path: Path):
+    from citeaudit.reading import inputs
+
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(inputs.PARALLEL_FROM + 2):
+        (tmp_path / f"page-{number:02d}.md").write_text(seed, encoding="utf-8")
+    together = inputs.load_articles([tmp_path])
+    alone = [inputs.read_any_article(p) for p in sorted(tmp_path.glob("*.md"))]
+    assert [a.name for a in together] == [a.name for a in alone]
+    assert together == alone
+
+
+def test_a_bad_file_read_in_a_worker_is_reported_with_its_file_and_row(tmp_path: Path):
+    from citeaudit.reading import inputs
+
+    seed = SEED.read_text(encoding="utf-8")
+    for number in range(inputs.PARALLEL_FROM + 2):
+        (tmp_path / f"page-{number:02d}.md").write_text(seed, encoding="utf-8")
+    (tmp_path / "page-07.md").write_bytes(b"# Title\n\nText.\n\n## References\n\n\xff\xfe\n")
+    with pytest.raises(InputError) as raised:
+        inputs.load_articles([tmp_path])
+    assert raised.value.path == str(tmp_path / "page-07.md")
+    assert str(raised.value).startswith(str(tmp_path / "page-07.md"))
