@@ -46,6 +46,7 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.runtime import flow_run as prefect_flow_run
 from prefect.states import Completed, Failed, State
+from prefect.utilities.annotations import quote
 from pydantic import AfterValidator, Field
 
 from citeaudit.models import Article
@@ -56,7 +57,7 @@ from citeaudit.pipeline.stages import ArticleAudit, ClaimSet, RunResult
 from citeaudit.reading import inputs
 from citeaudit.reading.inputs import ARTICLE_SUFFIXES, Skipped
 from citeaudit.reading.web import is_url
-from flows import run_logs
+from flows import registry_limits, run_logs
 
 ARTIFACT_KEY = "citeaudit-summary"
 """Key of the Markdown summary artifact; a fixed key gives the UI a history across runs."""
@@ -184,18 +185,33 @@ def resolve_batch_task(batch: list[Article], options: RunOptions) -> resolution.
     the environment, so they never become flow or task parameters that Prefect stores.
     Without the raw registry records (they stay in sources/): the audit never reads them.
     """
-    return resolution.resolve_all(batch, options, records=False, progress=False)
+    if options.offline:
+        return resolution.resolve_all(batch, options, records=False, progress=False)
+    with registry_limits.shared_through_prefect():  # budgets shared with other machines
+        return resolution.resolve_all(batch, options, records=False, progress=False)
+
+
+class Parcel:
+    """What one batch's judging needs: its articles, their claims and their sources.
+
+    A plain class, not a dataclass: Prefect walks a task's dataclass and list
+    parameters looking for futures, and walking every sentence of 50 articles cost
+    more than judging them. (``quote()`` does the same on the flow's own thread, but
+    the Dask task runner hands it to the task unopened.)
+    """
+
+    __slots__ = ("articles", "claims", "sources")
+
+    def __init__(self, articles: list[Article], claims: ClaimSet, sources: dict[str, dict]):
+        self.articles = articles
+        self.claims = claims
+        self.sources = sources
 
 
 @task(name="audit-batch", cache_policy=NO_CACHE, retries=1)
-def audit_task(
-    articles: list[Article],
-    claims: ClaimSet,
-    sources: dict[str, dict],
-    options: RunOptions,
-) -> list[ArticleAudit]:
+def audit_task(parcel: Parcel, options: RunOptions) -> list[ArticleAudit]:
     """Judge references and claims (pure; no I/O)."""
-    return stages.audit_articles(articles, claims, sources, options)
+    return stages.audit_articles(parcel.articles, parcel.claims, parcel.sources, options)
 
 
 @task(
@@ -268,7 +284,7 @@ def audit_site(
     with run_logs.library_logs_to_run(prefect_flow_run.id):
         parsed, skipped = load_articles_task(articles, url_lists, sitemaps, include)
         outputs.check_outputs(parsed, options)  # before any work: no output lands on an input
-        claims = load_claims_task(options, parsed)
+        claims = load_claims_task(options, quote(parsed))
 
         resolve = resolve_batch_task.with_options(retries=0 if offline else RESOLVE_RETRIES_ONLINE)
         resolutions: list[resolution.Resolution] = []
@@ -278,16 +294,18 @@ def audit_site(
         # limits, so concurrent batches would only earn 429s); each batch's judging and
         # writing go to the task runner meanwhile (under a DaskTaskRunner, to its workers).
         for batch in batches([a for a in parsed if a.name not in claims.failed], batch_size):
-            resolved = resolve(batch, options, return_state=True)
+            resolved = resolve(quote(batch), options, return_state=True)
             if not resolved.is_completed():
                 not_audited.update({article.name: _one_line(resolved) for article in batch})
                 continue
             found: resolution.Resolution = resolved.result()
             resolutions.append(found)
-            # each batch gets only its own sources: a Dask worker is sent what it judges
-            audits = audit_task.submit(
-                batch, claims, stages.sources_for(batch, found.snapshots), options
+            # each batch gets only its own claims and sources: a worker process (or a Dask
+            # worker) is sent what it judges
+            parcel = Parcel(
+                batch, stages.claims_for(batch, claims), stages.sources_for(batch, found.snapshots)
             )
+            audits = audit_task.submit(parcel, options)
             outage = resolution.outage_note(found)
             written.append((batch, write_batch_task.submit(audits, options, outage)))
         parts = []
@@ -298,7 +316,7 @@ def audit_site(
             else:
                 not_audited.update({article.name: _one_line(future.state) for article in batch})
 
-        result = write_run_outputs_task(stages.combine_results(parts), options)
+        result = write_run_outputs_task(quote(stages.combine_results(parts)), options)
         result.skipped = skipped
         health = run_health.assess(
             result, claims, resolution.combine_resolutions(resolutions), failed_batches=not_audited
@@ -344,14 +362,26 @@ def _publish(result: RunResult, summary: dict[str, Any], health: RunHealth) -> N
         )
 
 
+class SiteRunFailed(Exception):
+    """The result of a run that ended Failed: raised by a direct call of the flow, and
+    `state.result(raise_on_failure=False)` of a run; `summary` says what it did do."""
+
+    def __init__(self, message: str, summary: dict[str, Any]):
+        super().__init__(message)
+        self.summary = summary
+
+    def __reduce__(self) -> tuple[type[SiteRunFailed], tuple[str, dict[str, Any]]]:
+        return (type(self), (str(self), self.summary))
+
+
 def _final_state(health: RunHealth, summary: dict[str, Any]) -> State:
     """The run's final state, named for what happened (see the module doc)."""
     message = run_summary.scrub(health.message())
     outcome = health.outcome
     if outcome == "failed":
-        return Failed(message=message, data=summary)
+        return Failed(message=message, data=SiteRunFailed(message, summary))
     if outcome == "outage":
-        return Failed(name="RegistryOutage", message=message, data=summary)
+        return Failed(name="RegistryOutage", message=message, data=SiteRunFailed(message, summary))
     if outcome == "degraded":
         return Completed(name="Degraded", message=message, data=summary)
     return Completed(message=message, data=summary)

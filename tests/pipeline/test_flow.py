@@ -16,11 +16,13 @@ from typing import Any, get_args
 from uuid import UUID
 
 import pytest
+from flows import registry_limits
 from flows.audit_flow import (
     ARTIFACT_KEY,
     LINK_KEY,
     TABLE_KEY,
     FailOn,
+    SiteRunFailed,
     audit_site,
     load_articles_task,
 )
@@ -448,7 +450,8 @@ def test_a_bad_claims_row_fails_its_article_not_the_site(
 
     assert state.is_failed() and state.name == "Failed"
     assert "1 could not be audited" in (state.message or "")
-    summary = state.result(raise_on_failure=False)
+    assert isinstance(state.result(raise_on_failure=False), SiteRunFailed)
+    summary = state.result(raise_on_failure=False).summary
     assert summary["articles"] == [SEED]  # the other article was audited and reported
     assert (site / "reports-flow" / f"{SEED}.html").is_file()
     assert not (site / "reports-flow" / "second-copy.html").exists()
@@ -491,7 +494,7 @@ def test_an_outage_ends_in_a_registry_outage_state_and_leaves_sources_as_they_we
 
     assert state.is_failed() and state.name == "RegistryOutage", (state.name, state.message)
     assert "no registry answered" in (state.message or "")
-    summary = state.result(raise_on_failure=False)
+    summary = state.result(raise_on_failure=False).summary
     assert summary["health"]["registries_silent"] is True
     assert summary["health"]["unverified_references"] == 7
     assert summary["health"]["kept_snapshots"] == 6
@@ -541,3 +544,40 @@ def test_a_clean_offline_run_completes_with_its_table_and_link_artifacts(site: P
     (link,) = read_artifacts(flow_run_id, LINK_KEY)
     # Prefect keeps a link artifact as Markdown: [text](link)
     assert f"({(site / 'reports-flow' / 'index.html').resolve().as_uri()})" in link.data
+
+
+def test_registry_requests_draw_on_prefect_global_rate_limits(
+    site: Path, registry: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Workers on several machines share a registry's budget through a Prefect global
+    rate limit: every request the flow makes to Crossref takes a slot of it."""
+    from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
+
+    for name, value in {
+        "CITEAUDIT_CROSSREF_URL": registry.crossref_url,
+        "CITEAUDIT_OPENALEX_URL": registry.openalex_url,
+        "CITEAUDIT_DOI_URL": registry.doi_url,
+        "CITEAUDIT_CACHE": "off",
+        "CITEAUDIT_BACKOFF": "0.01",
+    }.items():
+        monkeypatch.setenv(name, value)
+    name = registry_limits.limit_name("crossref")
+    with get_client(sync_client=True) as client:
+        # a budget that decays slowly, so the slots taken are still counted after the run
+        client.create_global_concurrency_limit(
+            GlobalConcurrencyLimitCreate(name=name, limit=10_000, slot_decay_per_second=0.001)
+        )
+    try:
+        before = sum(1 for r in registry.requests if r.service == "crossref")
+        state = audit_site(
+            articles=[ARTICLE], out_dir="reports-flow", offline=False, return_state=True
+        )
+        asked = sum(1 for r in registry.requests if r.service == "crossref") - before
+        with get_client(sync_client=True) as client:
+            limit = client.read_global_concurrency_limit_by_name(name)
+    finally:
+        with get_client(sync_client=True) as client:
+            client.delete_global_concurrency_limit_by_name(name)
+    assert state.is_completed(), state.message
+    assert asked > 0
+    assert asked - 1 <= limit.active_slots <= asked

@@ -171,6 +171,16 @@ def sources_for(
     return {sid: snapshot for sid, snapshot in sources.items() if sid in wanted}
 
 
+def claims_for(articles: list[Article], claims: ClaimSet) -> ClaimSet:
+    """The claims of these articles only (what a batch's audit needs, and no more)."""
+    names = {article.name for article in articles}
+    return replace(
+        claims,
+        claims=[claim for claim in claims.claims if claim.article in names],
+        proposed_for=[name for name in claims.proposed_for if name in names],
+    )
+
+
 def _unchecked_refs(sources: dict[str, dict[str, Any]], article: Article) -> set[str]:
     """Keys of references left unverified because a registry did not answer."""
     unchecked = set()

@@ -138,9 +138,19 @@ def _uncited_neighbours(entries: list) -> list:
 _BREAKING = frozenset({"li", "div", "p", "br", "dd", "dt", "td", "tr", "ul", "ol", "h3", "h4"})
 
 
+_NAME_PART = re.compile(r"(?i)surname|given|forename|first-?name|last-?name")
+
+
+def _separate(element) -> bool:
+    """An element whose text a browser shows apart from its neighbours': a block, or a
+    name part set apart by the page's style sheet ("<span class=surname>Smithson</span>
+    <span class=given-names>M.</span>" with no space between them in the page)."""
+    return element.tag in _BREAKING or bool(_NAME_PART.search(element.get("class") or ""))
+
+
 def _entry_text(block) -> str:
     for inner in block.iter():  # ScienceDirect puts label, authors, title in <li>s of their own
-        if inner is not block and isinstance(inner.tag, str) and inner.tag in _BREAKING:
+        if inner is not block and isinstance(inner.tag, str) and _separate(inner):
             inner.text = " " + (inner.text or "")
             inner.tail = " " + (inner.tail or "")
     text = " ".join(block.text_content().split())
@@ -193,7 +203,7 @@ def plain_citations(html: str) -> PageCitations:
     ids = {el.get("id"): el for el in document.iter() if isinstance(el.tag, str) and el.get("id")}
     for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
         ids.setdefault(name, anchor)
-    links = [a for a in document.iter("a") if _target_id(a)]
+    links = [a for a in document.iter("a", "button") if _target_id(a)]
     blocks: dict[str, object] = {}
     for link in links:
         target = ids.get(_target_id(link))
@@ -255,6 +265,7 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
             link.text = _marker(link, number[id(block)])
             link.drop_tag()
         else:  # "Hare et al., 2007" or its year alone: the words stay, the target is exact
+            link.tag = "a"  # a button (Frontiers) becomes the link it acts as
             link.set("href", entry_link(number[id(block)]))
 
 
@@ -274,6 +285,9 @@ def _target_id(link) -> str:
     rid = link.get("data-jats-rid") or link.get("data-rid")
     if rid:
         return rid.split()[0]
+    if link.tag == "button":  # Frontiers: <button id="B21-button"> opens entry "B21"
+        own = link.get("id") or ""
+        return own.removesuffix("-button") if own.endswith("-button") else ""
     # "#ref-CR4", or the page's own address with it ("/article/10.3758/...#ref-CR4"): only
     # an id the page has counts, so a link to another page's fragment finds nothing
     href = link.get("href") or ""

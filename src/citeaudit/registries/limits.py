@@ -32,9 +32,9 @@ process: N processes may have N x `concurrency` requests in flight (lower
 stamped with wall-clock milliseconds, the one clock all processes read; the file lock
 is polled every few milliseconds rather than filelock's 50, because a token that
 waited for the lock is stamped with the time it began waiting, and such waits would
-eat the 50 ms buffer. Several *machines* share nothing through a local file: that
-would take pyrate-limiter's Redis bucket (not built; until then, run the resolution
-stage on one machine).
+eat the 50 ms buffer. Several *machines* share nothing through a local file; for them
+a caller may install a `shared_gate` drawing on a budget they all see (the Prefect flow
+uses Prefect's global rate limits, `flows/registry_limits.py`).
 """
 
 from __future__ import annotations
@@ -64,6 +64,25 @@ from citeaudit.registries.answers import (
 )
 
 T = TypeVar("T")
+
+SharedGate = Callable[[str], None]
+"""Blocks until the named registry may be asked once more, by a budget that other
+processes and machines share (the Prefect flow installs one backed by Prefect's
+global rate limits); see `shared_gate`."""
+_SHARED_GATE: SharedGate | None = None
+
+
+@contextlib.contextmanager
+def shared_gate(gate: SharedGate | None) -> Iterator[None]:
+    """While the block runs, every attempt also passes `gate(registry)` after its own
+    throttle: the machine's limits still hold, and a budget shared with other machines
+    is drawn on too. Kept out of this library's dependencies: the caller supplies it."""
+    global _SHARED_GATE
+    previous, _SHARED_GATE = _SHARED_GATE, gate
+    try:
+        yield
+    finally:
+        _SHARED_GATE = previous
 
 
 @dataclass(frozen=True)
@@ -97,6 +116,8 @@ class Throttle:
         """Wait for a slot and a token, then make the call (one HTTP attempt)."""
         with self._slots:
             self._limiter.try_acquire(self.limit.registry)
+            if _SHARED_GATE is not None:
+                _SHARED_GATE(self.limit.registry)
             with self._lock:
                 self.requests += 1
             try:
