@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
             "articles",
             nargs="*",
             metavar="ARTICLE",
-            help="article files (.md, .markdown, .txt, .html), folders of them, or http(s) "
-            "URLs of article pages",
+            help="article files (.md, .markdown, .txt, .html), folders of them, http(s) "
+            "URLs of article pages, or bibliography files (.bib, .ris, CSL-JSON .json), "
+            "whose references are checked alone",
         )
         site = sub.add_argument_group(
             "a site's pages (fetched; pages that are not articles with references are skipped)"
@@ -242,11 +243,12 @@ def _check(args: argparse.Namespace) -> int:
         summary = audit.report["summary"]
         verdicts = ", ".join(f"{n} {v}" for v, n in sorted(summary["verdicts"].items()))
         refs = Counter(r["doi_status"] for r in audit.report["references"])
+        claims = f"{summary['claims']} claims ({verdicts})" if summary["claims"] else "no claims"
         _say(
             args,
             f"{audit.article.path}: {summary['references']} references "
             f"({', '.join(f'{n} {s}' for s, n in sorted(refs.items()))}); "
-            f"{summary['claims']} claims ({verdicts}) -> {options.out_dir / audit.article.name}.html",
+            f"{claims} -> {options.out_dir / audit.article.name}.html",
         )
     if result.site_index is not None:
         index = result.site_index

@@ -108,6 +108,9 @@ class Article:
     citation_problems: list[CitationProblem] = field(default_factory=list)
     title: str | None = None  # the Markdown "# H1" heading, when the article has one
     references_heading: int | None = None  # line of the reference list's heading, if found
+    # A reference list alone (a BibTeX, RIS or CSL-JSON file): no body, so no claims, and
+    # claims.csv rows under its name are not its own.
+    bibliography: bool = False
 
 
 @dataclass

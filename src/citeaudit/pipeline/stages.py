@@ -99,6 +99,7 @@ def load_claims(options: RunOptions, articles: list[Article], *, isolate: bool =
     # great-expectations is slow to import: quality/memo.py runs it only for changed claims.
     from citeaudit.quality.memo import validate_claims
 
+    articles = [a for a in articles if not a.bibliography]  # no body, nothing to claim
     row_problems: list[RowProblem] | None = [] if isolate else None
     existing = (
         read_claims(options.claims_csv, row_problems=row_problems)

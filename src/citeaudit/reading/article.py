@@ -55,31 +55,36 @@ def read_article(path: Path) -> Article:
             f"(expected {', '.join(sorted(SUPPORTED_SUFFIXES))})",
             path=path,
         )
+    return parse_article(read_text(path), name=path.stem, path=str(path))
+
+
+def read_text(path: Path, what: str = "article") -> str:
+    """A text input file's contents, or an InputError that says why not (one line)."""
     try:
         with path.open("rb") as fh:  # read one byte past the limit, never a whole huge file
             data = fh.read(MAX_ARTICLE_BYTES + 1)
             size = max(len(data), os.fstat(fh.fileno()).st_size)
     except FileNotFoundError:
-        raise InputError("article not found", path=path) from None
+        raise InputError(f"{what} not found", path=path) from None
     except OSError as exc:
-        raise InputError(f"cannot read article: {exc.strerror or exc}", path=path) from None
+        raise InputError(f"cannot read {what}: {exc.strerror or exc}", path=path) from None
     if len(data) > MAX_ARTICLE_BYTES:
         raise InputError(
-            f"article is {size // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
+            f"{what} is {size // 1024} KiB, over the {MAX_ARTICLE_BYTES // 1024} KiB limit",
             path=path,
         )
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("article is UTF-16 text; save it as UTF-8", path=path)
+        raise InputError(f"{what} is UTF-16 text; save it as UTF-8", path=path)
     if b"\x00" in data:
-        raise InputError("article is a binary file, not text", path=path)
+        raise InputError(f"{what} is a binary file, not text", path=path)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         row = data[: exc.start].count(b"\n") + 1
-        raise InputError("article is not UTF-8 text", path=path, row=row) from None
+        raise InputError(f"{what} is not UTF-8 text", path=path, row=row) from None
     if not text.strip():
-        raise InputError("article is empty", path=path)
-    return parse_article(text, name=path.stem, path=str(path))
+        raise InputError(f"{what} is empty", path=path)
+    return text
 
 
 def parse_article(text: str, name: str, path: str) -> Article:

@@ -29,7 +29,8 @@ from citeaudit.config import Settings
 from citeaudit.errors import InputError
 from citeaudit.models import Article
 from citeaudit.progress import progress_bar
-from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article
+from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article, read_text
+from citeaudit.reading.bibliography import BIBLIOGRAPHY_SUFFIXES, is_bibliography, read_bibliography
 from citeaudit.reading.page_citations import LINKED_CITATIONS, plain_citations
 from citeaudit.reading.web import (
     HTML_TYPES,
@@ -88,15 +89,18 @@ def _is_documentation(path: Path) -> bool:
 
 
 def read_any_article(path: Path | str, fetcher: Fetcher | None = None) -> Article:
-    """A Markdown/text article as `article.read_article` reads it, or an HTML page's main
-    text; a URL is fetched first (with `fetcher`, or one configured from the environment)."""
+    """A Markdown/text article as `article.read_article` reads it, an HTML page's main
+    text, or a bibliography file (BibTeX, RIS, CSL-JSON) as a reference list with no body;
+    a URL is fetched first (with `fetcher`, or one configured from the environment)."""
     if isinstance(path, str) and is_url(path):
         return read_web_article(path, fetcher or web_fetcher())
     path = Path(path)
+    if is_bibliography(path):
+        return read_bibliography(path, read_text(path, "bibliography"))
     if path.suffix.lower() not in ARTICLE_SUFFIXES:
         raise InputError(
             f"unsupported article format '{path.suffix or '(none)'}' "
-            f"(expected {', '.join(ARTICLE_SUFFIXES)})",
+            f"(expected {', '.join(ARTICLE_SUFFIXES + BIBLIOGRAPHY_SUFFIXES)})",
             path=path,
         )
     if path.suffix.lower() not in HTML_SUFFIXES:
