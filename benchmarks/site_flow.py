@@ -159,6 +159,9 @@ def flow_run(paths: list[str], out_dir: str, batch_size: int, runner: Any = None
     state = flow(articles=paths, out_dir=out_dir, batch_size=batch_size, return_state=True)
     wall = time.perf_counter() - started
     summary = state.result(raise_on_failure=False)
+    # A Failed run's result is a SiteRunFailed carrying its summary: the figures stand,
+    # and "state" says it failed.
+    summary = getattr(summary, "summary", summary)
     with get_client(sync_client=True) as client:
         task_runs = client.read_task_runs(
             flow_run_filter=FlowRunFilter(

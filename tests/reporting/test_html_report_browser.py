@@ -8,10 +8,13 @@ working XSS payload through CI unnoticed.
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 import struct
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 from selenium.common.exceptions import NoAlertPresentException
@@ -20,12 +23,16 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.ui import WebDriverWait
 
 from browser import BrowserMissing, full_page_screenshot, start_chrome, stop_chrome
 from citeaudit.reporting.html_report import reference_has_problem, write_html
 from citeaudit.reporting.site_index import update_site_index
+from cli_run import citeaudit
+from registry_server import RegistryServer
 from report_samples import load_sample, malicious_copy
 
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 
@@ -384,3 +391,68 @@ def test_a_claim_card_is_headed_by_the_claims_own_words(driver: WebDriver, sampl
     text = card.get_attribute("data-claim-id")
     assert heading.startswith("“") and not heading.startswith(f"Claim {text}")
     assert "score" not in card.text.lower()
+
+
+@pytest.fixture(scope="module")
+def recorded_url(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The report of `recorded.md` (constructed; a DOI typo and a wrong year) checked
+    against the local registry server, so it carries suggested fixes."""
+    place = tmp_path_factory.mktemp("recorded")
+    shutil.copy(FIXTURES / "bibliographies" / "recorded.md", place / "recorded.md")
+    with RegistryServer() as registry:
+        env = {
+            "CITEAUDIT_CROSSREF_URL": registry.crossref_url,
+            "CITEAUDIT_OPENALEX_URL": registry.openalex_url,
+            "CITEAUDIT_DOI_URL": registry.doi_url,
+            "CITEAUDIT_BACKOFF": "0.01",
+        }
+        assert citeaudit(place, "check", "recorded.md", env=env).returncode == 1
+    return (place / "reports" / "recorded.html").as_uri()
+
+
+def test_a_suggested_reference_is_copied_to_the_clipboard_with_one_click(
+    driver: WebDriver, recorded_url: str
+) -> None:
+    open_page(driver, recorded_url)
+    # The page is a local file: let the test read back what the button put there.
+    driver.execute_cdp_cmd(
+        "Browser.grantPermissions",
+        {"permissions": ["clipboardReadWrite", "clipboardSanitizedWrite"]},
+    )
+    cards = {
+        card.get_attribute("data-ref-key"): card
+        for card in driver.find_elements(By.CSS_SELECTOR, "[data-testid='reference']")
+    }
+    fixes = {
+        key: card.find_elements(By.CSS_SELECTOR, "[data-testid='suggestion']")
+        for key, card in cards.items()
+    }
+    assert {key for key, found in fixes.items() if found} == {"ali2017", "makris2011"}
+    fix = fixes["ali2017"][0]
+    text = fix.find_element(By.CSS_SELECTOR, "[data-testid='suggestion-text']").text
+    assert "10.7717/peerj.3811" in text and "corrects doi" in fix.text
+    button = fix.find_element(By.CSS_SELECTOR, "[data-testid='copy-suggestion']")
+    button.click()
+    WebDriverWait(driver, 5).until(lambda _: button.get_attribute("data-copied"))
+    assert (button.text, button.get_attribute("data-copied")) == ("Copied", "clipboard")
+    pasted = driver.execute_async_script(
+        "const done = arguments[0];"
+        "navigator.clipboard.readText().then(done, (e) => done('refused: ' + e));"
+    )
+    assert pasted == text
+    assert severe_messages(driver) == []
+
+
+def test_the_resolved_references_download_as_bibtex_and_csl_json(
+    driver: WebDriver, recorded_url: str
+) -> None:
+    open_page(driver, recorded_url)
+    links = {
+        a.get_attribute("data-format"): a.get_attribute("href")
+        for a in driver.find_elements(By.CSS_SELECTOR, "[data-testid='download']")
+    }
+    assert set(links) == {"BibTeX", "CSL-JSON"}
+    bib = unquote(links["BibTeX"].split(",", 1)[1])
+    items = json.loads(unquote(links["CSL-JSON"].split(",", 1)[1]))
+    assert bib.count("@article{") == 4 and "doi = {10.7717/peerj.3811}" in bib
+    assert [item["id"] for item in items] == ["lee2012", "testperson2019", "ali2017", "makris2011"]

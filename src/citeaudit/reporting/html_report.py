@@ -22,6 +22,7 @@ from __future__ import annotations
 import base64
 import functools
 import hashlib
+import json
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
@@ -37,6 +38,7 @@ from markupsafe import Markup, escape
 
 from citeaudit.files import write_text_if_changed
 from citeaudit.reporting.findings import CLAIM_KIND_ORDER, report_findings
+from citeaudit.reporting.suggested_fixes import STYLE_LABELS, bibtex, csl_json
 
 __all__ = [
     "anchor_id",
@@ -538,6 +540,24 @@ class ReferenceView:
     abstract_source: str | None
     cited_by: list[tuple[str, str]]
     description: str | None
+    suggestion: SuggestionView | None = None
+
+
+@dataclass(frozen=True)
+class SuggestionView:
+    text: str
+    style: str
+    style_label: str
+    style_detected: bool
+    fields: list[str]
+
+
+@dataclass(frozen=True)
+class Download:
+    label: str
+    filename: str
+    href: str  # a data: URL, so the report stays one self-contained file
+    count: int
 
 
 @dataclass(frozen=True)
@@ -585,6 +605,7 @@ class Page:
     references: list[ReferenceView]
     validation: list[ValidationView]
     items_total: int  # what the filter acts on: claims, references and input checks
+    downloads: list[Download]
 
 
 def anchor_id(prefix: str, value: str) -> str:
@@ -798,7 +819,43 @@ def _reference_view(
         abstract_source=_text(registry.get("abstract_source")),
         cited_by=cited_by,
         description=_text(cited.get("description")),
+        suggestion=_suggestion_view(ref.get("suggestion")),
     )
+
+
+def _suggestion_view(fix: Any) -> SuggestionView | None:
+    if not isinstance(fix, Mapping) or not fix.get("text"):
+        return None
+    style = str(fix.get("style"))
+    return SuggestionView(
+        text=str(fix["text"]),
+        style=style,
+        style_label=STYLE_LABELS.get(style, style),
+        style_detected=bool(fix.get("style_detected")),
+        fields=[str(f) for f in fix.get("fields") or []],
+    )
+
+
+def _downloads(article_name: str, refs: Sequence[Mapping[str, Any]]) -> list[Download]:
+    """The resolved references as BibTeX and CSL-JSON files to save from the page."""
+    items = csl_json(refs)
+    if not items:
+        return []
+    as_json = json.dumps(items, ensure_ascii=False, indent=2) + "\n"
+    return [
+        Download(
+            "BibTeX",
+            f"{article_name}.bib",
+            "data:application/x-bibtex;charset=utf-8," + quote(bibtex(refs), safe=""),
+            len(items),
+        ),
+        Download(
+            "CSL-JSON",
+            f"{article_name}.csl.json",
+            "data:application/vnd.citationstyles.csl+json;charset=utf-8," + quote(as_json, safe=""),
+            len(items),
+        ),
+    ]
 
 
 def _claim_view(
@@ -1144,6 +1201,7 @@ def _build_page(report: Mapping[str, Any]) -> Page:
         references=references,
         validation=validation,
         items_total=len(claims) + len(references) + len(validation),
+        downloads=_downloads(str(article.get("name") or "references"), raw_refs),
     )
 
 

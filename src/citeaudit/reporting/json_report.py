@@ -21,6 +21,7 @@ from citeaudit.models import Article, ClaimResult, ReferenceCheck, Work
 from citeaudit.reading.article import paragraph_text
 from citeaudit.registries.answers import now_iso
 from citeaudit.reporting.findings import report_findings
+from citeaudit.reporting.suggested_fixes import add_suggestions
 
 SCHEMA_VERSION = "1"
 _CITED_FIELDS = (
@@ -82,6 +83,8 @@ def build_report(
                 "links": _links(check.doi, work),
             }
         )
+    # The registry's version of each reference that differs from it, in the list's style.
+    add_suggestions(references)
     claims = []
     for result in results:
         claim = result.claim

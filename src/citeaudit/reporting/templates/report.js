@@ -35,6 +35,32 @@
   });
   const checked = document.querySelector("input[name='show']:checked");
   apply(checked ? checked.value : "everything");
+  // Copy a suggested reference. The clipboard API needs a secure context and may be
+  // refused (a report opened from a file, a locked-down browser); the text is then
+  // selected, so Ctrl+C copies it.
+  document.querySelectorAll("button[data-copy]").forEach((button) => {
+    button.addEventListener("click", () => {
+      const target = document.getElementById(button.getAttribute("data-copy"));
+      if (!target) return;
+      const selectIt = () => {
+        const range = document.createRange();
+        range.selectNodeContents(target);
+        const selection = window.getSelection();
+        selection.removeAllRanges();
+        selection.addRange(range);
+        button.textContent = "Selected: press Ctrl+C";
+        button.setAttribute("data-copied", "selected");
+      };
+      if (!navigator.clipboard || !navigator.clipboard.writeText) {
+        selectIt();
+        return;
+      }
+      navigator.clipboard.writeText(target.textContent).then(() => {
+        button.textContent = "Copied";
+        button.setAttribute("data-copied", "clipboard");
+      }, selectIt);
+    });
+  });
   // Printing shows everything (CSS); open collapsed abstracts too.
   window.addEventListener("beforeprint", () => {
     document.querySelectorAll("details").forEach((d) => { d.open = true; });
