@@ -73,7 +73,23 @@ __all__ = [
 ]
 
 FIXTURE_DIR = Path(__file__).resolve().parent / "fixtures" / "registry"
-"""Root of the copied registry responses (``crossref/``, ``openalex/``, ``constructed/``)."""
+"""Root of the copied registry responses (``crossref/``, ``openalex/``, ``datacite/``,
+``constructed/``)."""
+
+DATACITE_NOT_FOUND = {
+    "errors": [{"status": "404", "title": "The resource you are looking for doesn't exist."}]
+}
+"""DataCite's 404 answer, constructed in the JSON:API error shape its REST API documents."""
+
+
+def pubmed_no_summary(pmid: str) -> dict[str, Any]:
+    """E-utilities' esummary answer for a PMID it has no document for, constructed in the
+    shape NCBI gives (a `result` entry with an `error`)."""
+    return {
+        "header": {"type": "esummary", "version": "0.3"},
+        "result": {"uids": [pmid], pmid: {"uid": pmid, "error": "cannot get document summary"}},
+    }
+
 
 CONSTRUCTED_RETRACTED_DOI = "10.5555/citeaudit.2019.0042"
 """The constructed retracted article (Crossref ``updated-by`` retraction, OpenAlex is_retracted)."""
@@ -380,6 +396,27 @@ def _load_json_with_provenance(path: Path) -> tuple[Any, bytes]:
 
 
 @functools.cache
+@functools.cache
+def _datacite_records() -> dict[str, bytes]:
+    """Recorded DataCite REST answers (``GET /dois/{doi}``), by DOI, served byte for byte."""
+    records = {}
+    for path in sorted((FIXTURE_DIR / "datacite").glob("*.json")):
+        raw = path.read_bytes()
+        records[normalize_doi(json.loads(raw)["data"]["attributes"]["doi"])] = raw
+    return records
+
+
+@functools.cache
+def _pubmed_summaries() -> dict[str, bytes]:
+    """Recorded esummary answers (``db=pubmed&retmode=json``), by PMID, served byte for byte."""
+    summaries = {}
+    for path in sorted((FIXTURE_DIR / "pubmed").glob("esummary_*.json")):
+        raw = path.read_bytes()
+        for pmid in json.loads(raw)["result"]["uids"]:
+            summaries[str(pmid)] = raw
+    return summaries
+
+
 def _fixture_entries() -> tuple[tuple[CorpusEntry, ...], tuple[CorpusEntry, ...]]:
     """Parse every fixture once per process: the files are ~1.7 MB and tests start many servers."""
     crossref: list[CorpusEntry] = []
@@ -699,6 +736,10 @@ class RegistryServer:
         else:
             self.crossref = Corpus(crossref_entries)
             self.openalex = Corpus(openalex_entries)
+        # DataCite's records by DOI (the raw JSON bodies), for DOIs DataCite registers.
+        self.datacite: dict[str, bytes] = dict(_datacite_records()) if load_fixtures else {}
+        # PubMed document summaries (raw esummary JSON) by PMID.
+        self.pubmed: dict[str, bytes] = dict(_pubmed_summaries()) if load_fixtures else {}
         self.requests: list[RecordedRequest] = []
         self.limit_violations: collections.Counter[str] = collections.Counter()
         self._rate_limiters: dict[str, _RateLimiter] = {
@@ -766,6 +807,16 @@ class RegistryServer:
         return f"{self.base_url}/openalex"
 
     @property
+    def pubmed_url(self) -> str:
+        """Replaces ``https://eutils.ncbi.nlm.nih.gov/entrez/eutils`` (``/esummary.fcgi``)."""
+        return f"{self.base_url}/pubmed"
+
+    @property
+    def datacite_url(self) -> str:
+        """Replaces ``https://api.datacite.org`` (records at ``/dois/{doi}``)."""
+        return f"{self.base_url}/datacite"
+
+    @property
     def doi_url(self) -> str:
         """Replaces ``https://doi.org`` (handle API at ``/api/handles/``, RA at ``/ra/``)."""
         return f"{self.base_url}/doi"
@@ -809,7 +860,12 @@ class RegistryServer:
     def is_registered(self, doi: str) -> bool:
         """Whether doi.org would resolve ``doi`` in this fake world."""
         key = normalize_doi(doi)
-        return key in self.crossref or key in self.openalex or key in self.registered_elsewhere
+        return (
+            key in self.crossref
+            or key in self.openalex
+            or key in self.datacite
+            or key in self.registered_elsewhere
+        )
 
     def registration_agency(self, doi: str) -> str | None:
         """ "Crossref"/"DataCite" for a registered DOI, else None (drives /ra/ and /agency)."""
@@ -818,7 +874,11 @@ class RegistryServer:
             return "Crossref"
         if not self.is_registered(key):
             return None
-        if key in self.registered_elsewhere or key.split("/", 1)[0] in _DATACITE_PREFIXES:
+        if (
+            key in self.datacite
+            or key in self.registered_elsewhere
+            or key.split("/", 1)[0] in _DATACITE_PREFIXES
+        ):
             return "DataCite"
         return "Crossref"
 
@@ -976,6 +1036,8 @@ class RegistryServer:
             return _text_response(OPENALEX_404_BODY, 404, "text/html; charset=utf-8")
         if service == "doi":
             return _text_response(DOI_ORG_404_BODY, 404, "text/html;charset=utf-8")
+        if service == "datacite":
+            return _json_response(DATACITE_NOT_FOUND, status=404)
         return _text_response("Not Found", 404, "text/plain")
 
     def _route(self, service: str, raw_path: str, query: str) -> Response:
@@ -988,7 +1050,30 @@ class RegistryServer:
             return self._openalex(sub, query)
         if service == "doi":
             return self._doi(sub, query)
+        if service == "datacite":
+            return self._datacite(sub)
+        if service == "pubmed":
+            return self._pubmed(sub, query)
         return self._not_found(service)
+
+    def _pubmed(self, sub: str, query: str) -> Response:
+        """``/esummary.fcgi?db=pubmed&id={pmid}&retmode=json``: the recorded summary."""
+        params = parse_qs(query)
+        if sub.strip("/") != "esummary.fcgi" or params.get("db") != ["pubmed"]:
+            return self._not_found("pubmed")
+        pmid = (params.get("id") or [""])[0]
+        body = self.pubmed.get(pmid)
+        if body is None:
+            return _json_response(pubmed_no_summary(pmid))
+        return Response(200, body, "application/json; charset=UTF-8")
+
+    def _datacite(self, sub: str) -> Response:
+        """``/dois/{doi}``: the recorded DataCite answer, or DataCite's 404."""
+        if sub.startswith("dois/"):
+            body = self.datacite.get(normalize_doi(unquote(sub[len("dois/") :])))
+            if body is not None:
+                return Response(200, body, "application/json; charset=utf-8")
+        return self._not_found("datacite")
 
     # -- Crossref ----------------------------------------------------------------------------
 

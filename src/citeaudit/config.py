@@ -18,6 +18,8 @@ DEFAULT_CROSSREF_URL = "https://api.crossref.org"
 DEFAULT_OPENALEX_URL = "https://api.openalex.org"
 DEFAULT_DOI_URL = "https://doi.org"
 DEFAULT_EUROPEPMC_URL = "https://www.ebi.ac.uk/europepmc/webservices/rest"
+DEFAULT_DATACITE_URL = "https://api.datacite.org"
+DEFAULT_PUBMED_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,10 @@ class Settings:
     # Europe PMC, for abstracts Crossref and OpenAlex lack. None (the default when built
     # in code): not asked. from_env() asks the public service unless told otherwise.
     europepmc_url: str | None = None
+    # DataCite's REST API, for DOIs another agency than Crossref registers; None: not asked
+    datacite_url: str | None = None
+    # PubMed E-utilities, for the standing of works with a PMID; None: not asked
+    pubmed_url: str | None = None
     mailto: str | None = None
     openalex_api_key: str | None = None
     timeout: float = 10.0
@@ -94,7 +100,13 @@ class Settings:
             crossref_url=url("CITEAUDIT_CROSSREF_URL", DEFAULT_CROSSREF_URL),
             openalex_url=url("CITEAUDIT_OPENALEX_URL", DEFAULT_OPENALEX_URL),
             doi_url=url("CITEAUDIT_DOI_URL", DEFAULT_DOI_URL),
-            europepmc_url=_europepmc_url(env, url),
+            europepmc_url=_public_service_url(
+                env, url, "CITEAUDIT_EUROPEPMC_URL", DEFAULT_EUROPEPMC_URL
+            ),
+            datacite_url=_public_service_url(
+                env, url, "CITEAUDIT_DATACITE_URL", DEFAULT_DATACITE_URL
+            ),
+            pubmed_url=_public_service_url(env, url, "CITEAUDIT_PUBMED_URL", DEFAULT_PUBMED_URL),
             mailto=env.get("CITEAUDIT_MAILTO") or None,
             openalex_api_key=env.get("OPENALEX_API_KEY") or None,
             timeout=number("CITEAUDIT_TIMEOUT", "10", positive=True),
@@ -175,19 +187,20 @@ def _standing_ttl(hours: float) -> float:
     return hours * 3600.0
 
 
-def _europepmc_url(env: dict[str, str], url: Any) -> str | None:
-    """CITEAUDIT_EUROPEPMC_URL: a base URL, or off/none/0 to never ask Europe PMC.
+def _public_service_url(env: dict[str, str], url: Any, name: str, default: str) -> str | None:
+    """A base URL for a service asked only for some works (Europe PMC, DataCite), or
+    off/none/0 to never ask it.
 
     Unset, the public service is asked, except when another registry URL is redirected
     (a mirror, a test server): a run pointed away from the public registries must not
     send requests to a public service it was not told about.
     """
-    value = (env.get("CITEAUDIT_EUROPEPMC_URL") or "").strip()
+    value = (env.get(name) or "").strip()
     if value.lower() in ("off", "none", "0", "false", "no"):
         return None
     if value:
-        return str(url("CITEAUDIT_EUROPEPMC_URL", value))
+        return str(url(name, value))
     redirected = ("CITEAUDIT_CROSSREF_URL", "CITEAUDIT_OPENALEX_URL", "CITEAUDIT_DOI_URL")
-    if any((env.get(name) or "").strip() for name in redirected):
+    if any((env.get(other) or "").strip() for other in redirected):
         return None
-    return DEFAULT_EUROPEPMC_URL
+    return default

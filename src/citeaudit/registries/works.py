@@ -1,4 +1,4 @@
-"""Registry records (Crossref, OpenAlex) to one `Work` shape.
+"""Registry records (Crossref, OpenAlex, DataCite) to one `Work` shape.
 
 Crossref and OpenAlex describe the same work differently (date-parts vs a year,
 JATS abstracts vs an inverted index, `updated-by` vs `is_retracted`); the checks only
@@ -217,6 +217,63 @@ def openalex_work(record: dict[str, Any]) -> Work:
         abstract=abstract,
         abstract_source="openalex" if abstract else None,
         is_retracted=bool(record.get("is_retracted")) or standing == "retraction",
+    )
+
+
+def datacite_work(data: dict[str, Any]) -> Work:
+    """A DataCite record (the `data` of `GET /dois/{doi}`) as a `Work`.
+
+    DataCite names its fields after its metadata schema: `creators` (with family and
+    given names for people, a `name` alone for organisations), `titles`, a
+    `publicationYear`, a `container` for the journal or series a work is part of, and
+    the `publisher` (a string, or an object when asked with `publisher=true`).
+    """
+    attributes = data.get("attributes") or {}
+    authors = []
+    for creator in attributes.get("creators") or []:
+        family, given = creator.get("familyName"), creator.get("givenName")
+        name = f"{family}, {given}" if family and given else family or creator.get("name")
+        if name:
+            authors.append(str(name).strip())
+    title = next(
+        (t.get("title") for t in attributes.get("titles") or [] if not t.get("titleType")),
+        None,
+    ) or _first([t.get("title") for t in attributes.get("titles") or []])
+    container = attributes.get("container") or {}
+    publisher = attributes.get("publisher")
+    if isinstance(publisher, dict):
+        publisher = publisher.get("name")
+    years = {attributes.get("publicationYear")}
+    for date in attributes.get("dates") or []:
+        if date.get("dateType") in ("Issued", "Available") and str(date.get("date"))[:4].isdigit():
+            years.add(int(str(date["date"])[:4]))
+    pages = container.get("firstPage")
+    if pages and container.get("lastPage"):
+        pages = f"{pages}-{container['lastPage']}"
+    abstract = next(
+        (
+            d.get("description")
+            for d in attributes.get("descriptions") or []
+            if d.get("descriptionType") == "Abstract" and isinstance(d.get("description"), str)
+        ),
+        None,
+    )
+    year = attributes.get("publicationYear")
+    types = attributes.get("types") or {}
+    return Work(
+        doi=normalize_doi(attributes.get("doi") or data.get("id") or "") or None,
+        title=str(title).strip() if title else None,
+        authors=authors,
+        year=int(year) if str(year or "").isdigit() else None,
+        years=sorted(int(y) for y in years if str(y or "").isdigit()),
+        container=container.get("title"),
+        volume=container.get("volume"),
+        issue=container.get("issue"),
+        pages=pages,
+        publisher=publisher,
+        type=types.get("citeproc") or types.get("resourceTypeGeneral"),
+        abstract=jats_to_text(abstract),
+        abstract_source="datacite" if abstract else None,
     )
 
 

@@ -19,10 +19,12 @@ from citeaudit.doi import is_valid_doi, normalize_doi
 from citeaudit.models import Reference, Work
 from citeaudit.registries.answers import RegistryAnswer, now_iso
 from citeaudit.registries.crossref import CrossrefClient
+from citeaudit.registries.datacite import DataCiteClient
 from citeaudit.registries.doiorg import DoiOrgClient
 from citeaudit.registries.europepmc import EuropePMCClient, add_europepmc_abstract
 from citeaudit.registries.openalex import OpenAlexClient
-from citeaudit.registries.works import crossref_work, merge_works, openalex_work
+from citeaudit.registries.pubmed import PubMedClient, pubmed_notices
+from citeaudit.registries.works import crossref_work, datacite_work, merge_works, openalex_work
 from citeaudit.verification.matching import accept_candidate, doi_confirms, pick_candidate
 from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, cited_as, source_id
 
@@ -34,7 +36,7 @@ _DROP_FROM_CROSSREF = ("reference", "relation", "link", "license", "funder", "as
 
 
 class Registries:
-    """The three clients, built once per run from the settings."""
+    """The clients, built once per run from the settings."""
 
     def __init__(self, settings: Settings):
         self.crossref = CrossrefClient(settings)
@@ -42,6 +44,10 @@ class Registries:
         self.doi_org = DoiOrgClient(settings)
         # Abstracts the other two lack; None when Europe PMC is not to be asked.
         self.europepmc = EuropePMCClient(settings) if settings.europepmc_url else None
+        # Metadata of DataCite DOIs (datasets, preprints); None when not to be asked.
+        self.datacite = DataCiteClient(settings) if settings.datacite_url else None
+        # Retractions PubMed knows of, for works with a PMID; None when not to be asked.
+        self.pubmed = PubMedClient(settings) if settings.pubmed_url else None
 
 
 def _trim(answer: RegistryAnswer | None) -> dict[str, Any] | None:
@@ -117,6 +123,7 @@ def resolve_reference(ref: Reference, registries: Registries) -> dict[str, Any]:
     work = merge_works(crossref_record, openalex_record)
     match = _unverified_if_incomplete(match, answers, notes)
     add_europepmc_abstract(work, getattr(registries, "europepmc", None), answers, notes)
+    add_pubmed_standing(work, ref, getattr(registries, "pubmed", None), answers, notes)
     return {
         "schema": SNAPSHOT_SCHEMA,
         "id": source_id(ref),
@@ -133,6 +140,39 @@ def resolve_reference(ref: Reference, registries: Registries) -> dict[str, Any]:
         },
         "checked_at": now_iso(),
     }
+
+
+def add_pubmed_standing(
+    work: Work | None,
+    ref: Reference,
+    client: PubMedClient | None,
+    answers: dict[str, dict[str, Any] | None],
+    notes: list[str],
+) -> None:
+    """Add PubMed's retraction and expression-of-concern notices to `work`.
+
+    Asked for a work with a PMID (the registries', else the article's). PubMed adds
+    notices, never takes them away; a fault is only noted: the work's standing then
+    rests on Crossref and OpenAlex alone, as it did before PubMed was asked.
+    """
+    pmid = (work.pmid if work is not None else None) or ref.pmid
+    if work is None or client is None or not pmid or not str(pmid).isdigit():
+        return
+    answer = client.summary(str(pmid))
+    if answer.status == "error":
+        notes.append(f"no answer from PubMed on the work's standing: {answer.error}")
+        return
+    answers["pubmed"] = _trim(answer)
+    if answer.status != "found":
+        return
+    work.pmid = work.pmid or str(pmid)
+    for notice in pubmed_notices(answer.record):
+        if not any(
+            u.get("type") == notice["type"]
+            and (u.get("doi") == notice["doi"] or not notice["doi"] or not u.get("doi"))
+            for u in work.updates
+        ):
+            work.updates.append(notice)
 
 
 def _unverified_if_incomplete(
@@ -194,6 +234,9 @@ def _resolve_doi(
             agency = registries.doi_org.agency(doi)
             answers["doi.org_ra"] = _trim(agency)
             name = agency_name(agency.record) if agency.status == "found" else None
+            checked = _datacite(ref, doi, name, registries, answers, notes)
+            if checked is not None:
+                return "resolves", *checked
             notes.append(
                 f"registered with {name}, not in Crossref's API (not an error)"
                 if name and name.lower() != "crossref"
@@ -212,6 +255,38 @@ def _resolve_doi(
         "no definite answer from the registries: " + (answer.error or handle.error or "fault")
     )
     return "unverified", "unverified", None
+
+
+def _datacite(
+    ref: Reference,
+    doi: str,
+    agency: str | None,
+    registries: Registries,
+    answers: dict[str, dict[str, Any] | None],
+    notes: list[str],
+) -> tuple[str, Work | None] | None:
+    """The match against DataCite's record of a DataCite DOI; None when DataCite was
+    not asked (another agency, or no DataCite URL) or gave no record to compare."""
+    client = getattr(registries, "datacite", None)
+    if client is None or (agency or "").lower() != "datacite":
+        return None
+    answer = client.work(doi)
+    answers["datacite"] = _trim(answer)
+    if answer.status != "found":
+        notes.append(
+            f"registered with DataCite, which did not answer: {answer.error}"
+            if answer.status == "error"
+            else "registered with DataCite, which has no record of it"
+        )
+        return "unverified", None
+    work = datacite_work(answer.record)
+    verdict = doi_confirms(ref, work)
+    if verdict.accepted:
+        return "matched", work
+    notes.append(
+        f"the DOI resolves to a different work ({work.title}): " + "; ".join(verdict.reasons)
+    )
+    return "not_found", work
 
 
 def _search(

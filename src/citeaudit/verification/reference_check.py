@@ -65,8 +65,13 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
         # retractions, expressions of concern, corrections; Retraction Watch's data too),
         # OpenAlex only `is_retracted`. A snapshot built from stored pages (the seed's) or
         # a run in which Crossref failed says nothing about them.
-        crossref = (snapshot.get("answers") or {}).get("crossref") or {}
-        if crossref.get("status") in ("found", "not_found"):
+        # A work found by search (no DOI in the article) has Crossref's word when the
+        # record matched is one of Crossref's hits: its `updated-by` came with it.
+        answers = snapshot.get("answers") or {}
+        crossref = answers.get("crossref") or {}
+        if crossref.get("status") in ("found", "not_found") or _crossref_hit(
+            answers.get("crossref_search"), work.doi
+        ):
             check.retraction = "none"
         for standing in _STANDING:
             if any(n["type"] == standing for n in notices):
@@ -77,6 +82,14 @@ def check_reference(ref: Reference, snapshot: dict[str, Any] | None) -> Referenc
     if work is not None and check.match == "matched":
         check.problems.extend(_notice_and_edition_problems(ref, work))
     return check
+
+
+def _crossref_hit(search: dict[str, Any] | None, doi: str | None) -> bool:
+    """Whether a Crossref search answer holds the record of `doi`."""
+    if not search or search.get("status") != "found" or not doi:
+        return False
+    hits = search.get("record") if isinstance(search.get("record"), list) else []
+    return any(isinstance(h, dict) and normalize_doi(str(h.get("DOI", ""))) == doi for h in hits)
 
 
 def _notice_and_edition_problems(ref: Reference, work: Work) -> list[str]:
