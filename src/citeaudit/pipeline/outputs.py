@@ -16,6 +16,7 @@ from pathlib import Path
 from citeaudit.errors import InputError
 from citeaudit.models import Article
 from citeaudit.pipeline.options import RunOptions
+from citeaudit.quality.ledger import ledger_path
 from citeaudit.reading.web import is_url
 from citeaudit.reporting.site_index import PAGE_FILE, STATE_FILE
 from citeaudit.verification.snapshots import snapshot_path
@@ -43,6 +44,8 @@ def planned_outputs(articles: Iterable[Article], options: RunOptions) -> list[tu
         ]
     if options.markdown is not None:
         outputs.append((options.markdown, "Markdown summary"))
+    # Written only when an input check's outcome is new (quality/ledger.py).
+    outputs.append((ledger_path(options.claims_csv), "record of input checks"))
     return outputs
 
 

@@ -97,6 +97,7 @@ def load_claims(options: RunOptions, articles: list[Article], *, isolate: bool =
     nightly run over the whole site. A problem with the file as a whole still raises.
     """
     # great-expectations is slow to import: quality/memo.py runs it only for changed claims.
+    from citeaudit.quality.ledger import ledger_path
     from citeaudit.quality.memo import validate_claims
 
     articles = [a for a in articles if not a.bibliography]  # no body, nothing to claim
@@ -115,7 +116,9 @@ def load_claims(options: RunOptions, articles: list[Article], *, isolate: bool =
         elif problem.article is None:
             unattributed.append(str(problem.error))
     wanted = [c for c in existing if c.article in known]
-    validation = validate_claims(wanted, known, name=str(options.claims_csv))
+    validation = validate_claims(
+        wanted, known, name=str(options.claims_csv), ledger=ledger_path(options.claims_csv)
+    )
     if not validation.success:
         if not isolate or validation.whole:
             raise InputError(
@@ -221,12 +224,14 @@ def audit_articles(
     shows in the report that relies on it.
     """
     from citeaudit.quality.expectations import sources_validation
+    from citeaudit.quality.ledger import ledger_path
     from citeaudit.quality.memo import validate_sources  # only snapshots not validated before
 
     cited = {source_id(ref) for article in articles for ref in article.references}
     source_problems = validate_sources(
         {sid: snapshot for sid, snapshot in sources.items() if sid in cited},
         sources_dir=options.sources_dir.as_posix(),
+        ledger=ledger_path(options.claims_csv),
     )
     audits = []
     for article in articles:

@@ -11,6 +11,10 @@ and the great-expectations version), and GE runs only for what is new or changed
 * sources: one entry per snapshot, so a nightly run over 100,000 sources validates
   only the few snapshots that changed (the expectations are all row by row).
 
+The same outcomes are also kept in `validated.json` beside claims.csv (`ledger.py`),
+which is committed with the inputs, so a fresh clone does not run the checks again
+for inputs nobody changed.
+
 Nothing is remembered when caching is off (CITEAUDIT_CACHE=off), and a check that
 could not run (a problem under the "" key) is never remembered.
 """
@@ -26,6 +30,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from citeaudit.quality.ledger import Ledger
 from citeaudit.registries.cache import SourceCache, fingerprint
 
 if TYPE_CHECKING:
@@ -60,13 +65,25 @@ def _open() -> SourceCache | None:
         return None
 
 
+def _ledger(path: Path | None) -> Ledger | None:
+    """The committed record at `path`, unless caching is off (then nothing is kept)."""
+    off = (os.environ.get("CITEAUDIT_CACHE") or "").strip().lower() in ("off", "none", "0")
+    return None if path is None or off else Ledger(path, _checks_version())
+
+
 def validate_claims(
-    claims: Sequence[Claim], known_refs: Mapping[str, set[str]], *, name: str
+    claims: Sequence[Claim],
+    known_refs: Mapping[str, set[str]],
+    *,
+    name: str,
+    ledger: Path | None = None,
 ) -> ValidationResult:
-    """`expectations.validate_claims`, remembered for the same claims and reference keys."""
+    """`expectations.validate_claims`, remembered for the same claims and reference keys
+    (in the cache, and in the committed `ledger` file when one is named)."""
     from citeaudit.quality.expectations import ValidationResult
 
     cache = _open()
+    record = _ledger(ledger)
     key = fingerprint(
         _checks_version(),
         name,
@@ -74,13 +91,20 @@ def validate_claims(
         sorted((article, sorted(keys)) for article, keys in known_refs.items()),
     )
     try:
-        if cache is not None and (hit := cache.memo(CLAIMS_KIND, key)) is not None:
-            return ValidationResult(**hit)
-        from citeaudit.quality.expectations import validate_claims as run_checks
+        hit = record.claims_outcome(key) if record is not None else None
+        if hit is None and cache is not None:
+            hit = cache.memo(CLAIMS_KIND, key)
+        if hit is not None:
+            result = ValidationResult(**hit)
+        else:
+            from citeaudit.quality.expectations import validate_claims as run_checks
 
-        result = run_checks(claims, known_refs, name=name)
-        if cache is not None:
-            cache.put_memo(CLAIMS_KIND, key, asdict(result))
+            result = run_checks(claims, known_refs, name=name)
+            if cache is not None:
+                cache.put_memo(CLAIMS_KIND, key, asdict(result))
+        if record is not None:
+            record.record_claims(key, asdict(result))
+            record.save()
         return result
     finally:
         if cache is not None:
@@ -88,18 +112,35 @@ def validate_claims(
 
 
 def validate_sources(
-    snapshots: Mapping[str, Mapping[str, Any]], *, sources_dir: str
+    snapshots: Mapping[str, Mapping[str, Any]],
+    *,
+    sources_dir: str,
+    ledger: Path | None = None,
 ) -> dict[str, list[str]]:
-    """`expectations.validate_sources`, run only on snapshots not validated before."""
+    """`expectations.validate_sources`, run only on snapshots not validated before (in
+    the cache, or in the committed `ledger` file when one is named)."""
     cache = _open()
+    record = _ledger(ledger)
     year = datetime.now(UTC).year  # the plausible-year check depends on it
     keys = {
         sid: fingerprint(_checks_version(), year, sources_dir, sid, snapshot)
         for sid, snapshot in snapshots.items()
     }
     try:
-        known = cache.memos(SOURCES_KIND, keys.values()) if cache is not None else {}
-        problems = {sid: list(known[key]) for sid, key in keys.items() if key in known}
+        problems: dict[str, list[str]] = {}
+        if record is not None:
+            for sid, key in keys.items():
+                if (found_before := record.source_problems(sid, key)) is not None:
+                    problems[sid] = found_before
+        rest = [key for sid, key in keys.items() if sid not in problems]
+        known = cache.memos(SOURCES_KIND, rest) if cache is not None and rest else {}
+        problems.update(
+            {
+                sid: list(known[key])
+                for sid, key in keys.items()
+                if sid not in problems and key in known
+            }
+        )
         todo = {sid: snapshots[sid] for sid in snapshots if sid not in problems}
         if todo:
             from citeaudit.quality.expectations import validate_sources as run_checks
@@ -108,6 +149,10 @@ def validate_sources(
             problems.update(found)
             if cache is not None and not found.get(""):
                 cache.put_memos(SOURCES_KIND, {keys[sid]: found.get(sid, []) for sid in todo})
+        if record is not None and not problems.get(""):
+            for sid, key in keys.items():
+                record.record_source(sid, key, problems.get(sid, []))
+            record.save()
         return {sid: problems.get(sid, []) for sid in snapshots} | (
             {"": problems[""]} if problems.get("") else {}
         )
