@@ -7,6 +7,7 @@ Both must fold a name the same way, so the rule lives here once, in the lower st
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -19,9 +20,17 @@ _GREEK = {
 }  # fmt: skip
 
 
+# Both cases of each letter, for str.translate (C speed: fold runs on every title and
+# name compared, some 16 times per reference resolved).
+_GREEK_TABLE = str.maketrans(
+    {**_GREEK, **{letter.upper(): name for letter, name in _GREEK.items()}}
+)
+
+
+@functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
     """Lower-case, strip accents and punctuation, collapse spaces: for comparisons only."""
-    text = "".join(_GREEK.get(c.lower(), c) for c in html.unescape(text))
+    text = html.unescape(text).translate(_GREEK_TABLE)
     text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     text = re.sub(r"<[^>]+>", " ", text)  # JATS/HTML markup in registry titles
     text = re.sub(r"[^a-z0-9 ]+", " ", text.lower().replace("&", " and "))
