@@ -150,6 +150,13 @@ def _parser() -> argparse.ArgumentParser:
         help="who decides claim support (default: $CITEAUDIT_JUDGE, else learned)",
     )
     check.add_argument(
+        "--check-links",
+        action="store_true",
+        help="also ask each URL the references give whether it still leads somewhere "
+        "(public addresses only, one request at a time per host); a dead link (404, 410) "
+        "is a finding at the mismatch level",
+    )
+    check.add_argument(
         "--no-index",
         action="store_true",
         help="do not update OUT/index.html and OUT/index.json (the site index and its "
@@ -232,6 +239,7 @@ def _check(args: argparse.Namespace) -> int:
         markdown=args.markdown,
         site_index=not args.no_index,
         progress=args.progress,
+        check_links=args.check_links,
         **({"judge": args.judge} if args.judge else {}),
     )
     result = run(args.articles, options, **_site(args))

@@ -189,6 +189,8 @@ class ReferenceCheck:
     source_file: str | None = None
     provenance: str | None = None  # where the compared record came from
     registry_answer: bool = True  # False: the record was built from stored pages, not asked
+    # The reference's URL, asked with --check-links: {url, status, detail, final_url}.
+    link: dict | None = None
 
 
 @dataclass

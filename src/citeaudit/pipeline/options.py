@@ -28,6 +28,8 @@ class RunOptions:
     progress: bool | None = None  # progress bar on stderr; None: when stderr is a terminal
     # Which judge decides claim support (judges.JUDGES); default: CITEAUDIT_JUDGE, else "learned".
     judge: str = field(default_factory=judge_from_env)
+    # Ask the URLs the references give whether they still lead somewhere (opt-in).
+    check_links: bool = False
 
     @property
     def junit_path(self) -> Path:

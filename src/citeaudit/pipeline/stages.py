@@ -11,7 +11,7 @@ Stages (each a plain function so a flow can wrap it in a task):
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -31,6 +31,7 @@ from citeaudit.reading.inputs import load_site
 from citeaudit.registries.works import work_from_dict
 from citeaudit.reporting.findings import failing_lines
 from citeaudit.reporting.json_report import build_report, keep_time_if_unchanged, write_json
+from citeaudit.verification.link_check import link_problem
 from citeaudit.verification.reference_check import check_reference
 from citeaudit.verification.snapshots import snapshot_faults, snapshot_path, source_id
 
@@ -211,11 +212,35 @@ def _allow_for_unchecked(judgment: Judgment, unchecked: list[str]) -> Judgment:
     )
 
 
+def _check_links(
+    articles: list[Article], options: RunOptions, settings: Settings | None
+) -> dict[str, dict[str, Any]]:
+    """With --check-links, what each reference URL answered (verification/link_check.py)."""
+    if not options.check_links:
+        return {}
+    from citeaudit.reading.web import Fetcher
+    from citeaudit.verification.link_check import check_links, links_to_check
+
+    settings = settings or Settings.from_env()
+    fetcher = Fetcher(
+        timeout=settings.timeout,
+        retries=1,
+        backoff=settings.backoff,
+        allow_private=settings.allow_private_urls,
+    )
+    urls = links_to_check(articles)
+    results = check_links(urls, fetcher, hosts_at_once=settings.web_concurrency)
+    logger.info("%d link(s) checked", len(results))
+    return {url: result.to_dict() for url, result in results.items()}
+
+
 def audit_articles(
     articles: list[Article],
     claims: ClaimSet,
     sources: dict[str, dict[str, Any]],
     options: RunOptions,
+    *,
+    links: Mapping[str, dict[str, Any]] | None = None,
 ) -> list[ArticleAudit]:
     """Field checks and claim judgments for each article (pure: no I/O).
 
@@ -244,6 +269,10 @@ def audit_articles(
             check = check_reference(ref, snapshot)
             if snapshot is not None:
                 check.source_file = str(snapshot_path(options.sources_dir, ref))
+            if links and ref.url and (link := links.get(ref.url.strip())) is not None:
+                check.link = link
+                if problem := link_problem(link):
+                    check.problems.append(problem)
             checks.append(check)
             work = work_from_dict(snapshot.get("work")) if snapshot else None
             works[ref.key] = work
@@ -424,7 +453,8 @@ def run(
         "read from snapshots" if options.offline else "resolved",
         options.sources_dir,
     )
-    audits = audit_articles(articles, claims, resolution.snapshots, options)
+    links = _check_links(articles, options, settings)
+    audits = audit_articles(articles, claims, resolution.snapshots, options, links=links)
     logger.info("judged with the %r judge; writing reports to %s", options.judge, options.out_dir)
     outage = outage_note(resolution)
     result = write_reports(audits, options, outage=outage)

@@ -106,6 +106,15 @@ class FetchError(Exception):
         self.transient = transient
 
 
+class _RetryStatus(Exception):
+    """A 429 or 5xx while probing a link: worth one more try, then the answer."""
+
+    def __init__(self, status: int, final: str):
+        super().__init__(f"HTTP {status}")
+        self.status = status
+        self.final = final
+
+
 class Fetcher:
     """GET public pages, re-checking every redirect hop, with a size cap and retries."""
 
@@ -140,6 +149,58 @@ class Fetcher:
             reraise=True,
         )(self._get_once)
         return attempt(url, max_bytes)
+
+    def status(self, url: str) -> tuple[int, str]:
+        """The HTTP status `url` ends at, and where, after (guarded) redirects; the body
+        is not read. A server error or 429 is retried as for pages, then returned;
+        FetchError for a refused address or no answer."""
+        from tenacity import retry, retry_if_exception, stop_after_attempt, wait_random_exponential
+
+        def once() -> tuple[int, str]:
+            status, final = self._status_once(url)
+            if status == 429 or status >= 500:
+                raise _RetryStatus(status, final)
+            return status, final
+
+        attempt = retry(
+            retry=retry_if_exception(
+                lambda exc: (
+                    isinstance(exc, _RetryStatus) or (isinstance(exc, FetchError) and exc.transient)
+                )
+            ),
+            stop=stop_after_attempt(self.retries + 1),
+            wait=wait_random_exponential(multiplier=self.backoff, max=max(self.backoff * 8, 0.01)),
+            reraise=True,
+        )(once)
+        try:
+            return attempt()
+        except _RetryStatus as exc:
+            return exc.status, exc.final
+
+    def _status_once(self, url: str) -> tuple[int, str]:
+        import requests
+
+        here = url
+        for _ in range(MAX_REDIRECTS + 1):
+            reason = refusal(here, allow_private=self.allow_private, resolve=self._resolve)
+            if reason:
+                raise FetchError(f"refused: {reason}")
+            try:
+                response = self._session.get(
+                    here, stream=True, allow_redirects=False, timeout=self.timeout
+                )
+            except requests.Timeout:
+                raise FetchError(f"no answer within {self.timeout:g} s", transient=True) from None
+            except requests.RequestException as exc:
+                raise FetchError(
+                    f"connection failed ({type(exc).__name__})", transient=True
+                ) from None
+            with response:
+                if response.is_redirect:
+                    here = urljoin(here, response.headers.get("location", ""))
+                    continue
+                return response.status_code, here
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def _get_once(self, url: str, max_bytes: int) -> Page:
         import requests

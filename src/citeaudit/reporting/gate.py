@@ -65,6 +65,12 @@ def keyed_reference_findings(ref: dict[str, Any]) -> list[tuple[str, str, str]]:
             )
     if "unverified" in (ref["doi_status"], ref["match"]) and not out:
         out.append(("unverified", "unverified", f"[{key}] not verified against a registry"))
+    link = ref.get("link") or {}
+    if link.get("status") == "dead":
+        # The reader cannot follow the citation: wrong as a wrong year is, never "broken"
+        # (pages move; the work may well exist).
+        message = f"[{key}] link {link.get('url')} is dead ({link.get('detail')})"
+        out.append(("link", "mismatch", message))
     return out
 
 

@@ -81,6 +81,7 @@ def build_report(
                 "registry_answer": check.registry_answer,
                 "source_file": check.source_file,
                 "links": _links(check.doi, work),
+                "link": check.link,
             }
         )
     # The registry's version of each reference that differs from it, in the list's style.
