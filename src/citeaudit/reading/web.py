@@ -178,31 +178,18 @@ class Fetcher:
             return exc.status, exc.final
 
     def _status_once(self, url: str) -> tuple[int, str]:
-        import requests
-
-        here = url
-        for _ in range(MAX_REDIRECTS + 1):
-            reason = refusal(here, allow_private=self.allow_private, resolve=self._resolve)
-            if reason:
-                raise FetchError(f"refused: {reason}")
-            try:
-                response = self._session.get(
-                    here, stream=True, allow_redirects=False, timeout=self.timeout
-                )
-            except requests.Timeout:
-                raise FetchError(f"no answer within {self.timeout:g} s", transient=True) from None
-            except requests.RequestException as exc:
-                raise FetchError(
-                    f"connection failed ({type(exc).__name__})", transient=True
-                ) from None
-            with response:
-                if response.is_redirect:
-                    here = urljoin(here, response.headers.get("location", ""))
-                    continue
-                return response.status_code, here
-        raise FetchError(f"more than {MAX_REDIRECTS} redirects")
+        response, here = self._final_response(url)
+        with response:
+            return response.status_code, here
 
     def _get_once(self, url: str, max_bytes: int) -> Page:
+        response, here = self._final_response(url)
+        with response:
+            return self._page(url, here, response, max_bytes)
+
+    def _final_response(self, url: str) -> tuple[requests.Response, str]:
+        """GET `url`, following redirects one guarded hop at a time: the last response
+        (its body not read yet; the caller closes it) and the address it came from."""
         import requests
 
         here = url
@@ -220,11 +207,10 @@ class Fetcher:
                 raise FetchError(
                     f"connection failed ({type(exc).__name__})", transient=True
                 ) from None
-            with response:
-                if response.is_redirect:
-                    here = urljoin(here, response.headers.get("location", ""))
-                    continue
-                return self._page(url, here, response, max_bytes)
+            if not response.is_redirect:
+                return response, here
+            response.close()
+            here = urljoin(here, response.headers.get("location", ""))
         raise FetchError(f"more than {MAX_REDIRECTS} redirects")
 
     def _page(self, url: str, here: str, response: requests.Response, max_bytes: int) -> Page:
