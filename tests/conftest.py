@@ -20,6 +20,20 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_ARTICLE = ROOT / "articles" / "back-muscle-pain.md"
 
 
+# Files of the checkout a run may write beside its inputs: the tests work on copies.
+_CHECKOUT_FILES = ("claims.csv", "validated.json")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def checkout_left_alone() -> Iterator[None]:
+    """No test writes into the checkout: the committed claims.csv and the record of its
+    checks (validated.json) are as they were after the whole session."""
+    before = {name: (ROOT / name).read_bytes() for name in _CHECKOUT_FILES}
+    yield
+    changed = [name for name in _CHECKOUT_FILES if (ROOT / name).read_bytes() != before[name]]
+    assert not changed, f"a test wrote into the checkout: {changed}"
+
+
 @pytest.fixture(scope="session")
 def registry_session() -> Iterator[RegistryServer]:
     with RegistryServer() as server:

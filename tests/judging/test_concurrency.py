@@ -6,6 +6,7 @@ they once produced different verdicts for the same claim.
 
 from __future__ import annotations
 
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -20,8 +21,13 @@ def _verdicts(audits) -> list[tuple[str, str, str]]:
     return [(r.claim.claim_id, r.verdict, r.reason) for a in audits for r in a.claims]
 
 
-def test_concurrent_audits_give_the_same_verdicts_as_one_at_a_time():
-    options = RunOptions(claims_csv=ROOT / "claims.csv", sources_dir=ROOT / "sources", offline=True)
+def test_concurrent_audits_give_the_same_verdicts_as_one_at_a_time(tmp_path: Path):
+    # A copy of claims.csv: a run records its input checks beside it (validated.json),
+    # and a test must not write into the checkout.
+    shutil.copy(ROOT / "claims.csv", tmp_path / "claims.csv")
+    options = RunOptions(
+        claims_csv=tmp_path / "claims.csv", sources_dir=ROOT / "sources", offline=True
+    )
     articles = load_articles([ROOT / "articles" / "back-muscle-pain.md"])
     claims = load_claims(options, articles)
     sources = resolve_sources(articles, options)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -17,10 +18,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module", params=["learned", "rules"])
-def seed_report(request):
+def seed_report(request, tmp_path_factory: pytest.TempPathFactory):
     """The seed article's report, once per light judge: both must tell an editor the same."""
+    # A copy of claims.csv: a run records its input checks beside it (validated.json),
+    # and a test must not write into the checkout.
+    place = tmp_path_factory.mktemp("claims")
+    shutil.copy(ROOT / "claims.csv", place / "claims.csv")
     options = RunOptions(
-        claims_csv=ROOT / "claims.csv",
+        claims_csv=place / "claims.csv",
         sources_dir=ROOT / "sources",
         offline=True,
         judge=request.param,
