@@ -106,7 +106,7 @@ class Settings:
             datacite_url=_public_service_url(
                 env, url, "CITEAUDIT_DATACITE_URL", DEFAULT_DATACITE_URL
             ),
-            pubmed_url=_public_service_url(env, url, "CITEAUDIT_PUBMED_URL", DEFAULT_PUBMED_URL),
+            pubmed_url=_opt_in_url(env, url, "CITEAUDIT_PUBMED_URL", DEFAULT_PUBMED_URL),
             mailto=env.get("CITEAUDIT_MAILTO") or None,
             openalex_api_key=env.get("OPENALEX_API_KEY") or None,
             timeout=number("CITEAUDIT_TIMEOUT", "10", positive=True),
@@ -185,6 +185,22 @@ def _standing_ttl(hours: float) -> float:
             "for at most 24 hours"
         )
     return hours * 3600.0
+
+
+def _opt_in_url(env: dict[str, str], url: Any, name: str, default: str) -> str | None:
+    """A base URL for a service asked only when told to: `on` for the public one, or a
+    URL; unset or `off`, never asked.
+
+    PubMed is asked one work at a time at 3 requests a second (NCBI's limit without a
+    key): right for an article in CI, hours for a nightly run over a large site, so it
+    is opt-in until it is asked in batches.
+    """
+    value = (env.get(name) or "").strip()
+    if value.lower() in ("", "off", "none", "0", "false", "no"):
+        return None
+    if value.lower() in ("on", "1", "true", "yes"):
+        return default
+    return str(url(name, value))
 
 
 def _public_service_url(env: dict[str, str], url: Any, name: str, default: str) -> str | None:

@@ -17,9 +17,11 @@ from pathlib import Path
 
 import pytest
 
-from citeaudit.config import Settings
+from citeaudit.config import DEFAULT_PUBMED_URL, Settings
 from citeaudit.models import Reference
 from citeaudit.reading.references import parse_reference
+from citeaudit.registries.bulk import BulkRegistries
+from citeaudit.registries.cache import SourceCache
 from citeaudit.registries.pubmed import PubMedClient, pubmed_notices
 from citeaudit.verification.lookup import Registries, resolve_reference
 from citeaudit.verification.reference_check import check_reference
@@ -184,3 +186,28 @@ def test_the_cli_fails_on_a_pubmed_only_retraction(
     [reference] = report["references"]
     assert reference["retraction"] == "retracted"
     assert {n["source"] for n in reference["notices"]} == {"pubmed"}
+
+
+def test_pubmed_is_asked_only_when_turned_on() -> None:
+    assert Settings.from_env({}).pubmed_url is None
+    assert Settings.from_env({"CITEAUDIT_PUBMED_URL": "off"}).pubmed_url is None
+    assert Settings.from_env({"CITEAUDIT_PUBMED_URL": "on"}).pubmed_url == DEFAULT_PUBMED_URL
+    mirror = "http://127.0.0.1:8080/eutils"
+    assert Settings.from_env({"CITEAUDIT_PUBMED_URL": mirror}).pubmed_url == mirror
+
+
+def test_a_site_run_asks_pubmed_once_per_work_and_remembers_the_answer(
+    with_pubmed: Settings, registry: RegistryServer, tmp_path: Path
+) -> None:
+    """Two articles citing the same work, and a second run: one esummary request."""
+    asked_before = len(registry.requests_for("pubmed"))
+    cache = SourceCache(str(tmp_path / "cache.sqlite"))
+    try:
+        for _ in range(2):
+            bulk = BulkRegistries(Registries(with_pubmed), with_pubmed, cache)
+            for key in ("first", "second"):
+                ref = _ref(WAKEFIELD, key)
+                assert check_reference(ref, resolve_reference(ref, bulk)).retraction == "retracted"
+    finally:
+        cache.close()
+    assert len(registry.requests_for("pubmed")) - asked_before == 1

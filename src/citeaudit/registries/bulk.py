@@ -111,6 +111,10 @@ class BulkRegistries:
         )
         # Europe PMC abstracts (europepmc.py): one request per work lacking an abstract.
         self.europepmc = getattr(registries, "europepmc", None)
+        # PubMed standing (pubmed.py), by PMID: remembered like the other answers, so a
+        # re-run within the standing TTL does not ask again.
+        pubmed = getattr(registries, "pubmed", None)
+        self.pubmed = _View(self, pubmed, {"summary": "pubmed"}) if pubmed is not None else None
 
     def __getattr__(self, name: str) -> Any:
         """Any other client of `verification.lookup.Registries` (a registry added later) as it is."""
