@@ -265,8 +265,9 @@ def _datacite(
     answers: dict[str, dict[str, Any] | None],
     notes: list[str],
 ) -> tuple[str, Work | None] | None:
-    """The match against DataCite's record of a DataCite DOI; None when DataCite was
-    not asked (another agency, or no DataCite URL) or gave no record to compare."""
+    """The match against DataCite's record of a DataCite DOI, and that record (None
+    when DataCite had none or did not answer: the match is then `unverified`); None
+    when DataCite is not to be asked (another agency's DOI, or no DataCite URL)."""
     client = getattr(registries, "datacite", None)
     if client is None or (agency or "").lower() != "datacite":
         return None
