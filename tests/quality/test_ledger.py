@@ -85,3 +85,20 @@ def test_a_mangled_record_is_read_as_empty(workspace: Path) -> None:
     code, imported, _ = _check(workspace)
     assert (code, imported) == (0, True)
     assert json.loads((workspace / "validated.json").read_text(encoding="utf-8"))["claims"]
+
+
+def test_two_writers_keep_each_others_outcomes(tmp_path: Path) -> None:
+    """A site run's batches record their sources at the same time: neither loses the
+    other's entries (each re-reads the file before writing its own)."""
+    from citeaudit.quality.ledger import Ledger
+
+    path = tmp_path / "validated.json"
+    first, second = Ledger(path, "v1"), Ledger(path, "v1")
+    first.record_source("a", "ka", [])
+    second.record_source("b", "kb", ["bad year"])
+    first.save()
+    second.save()
+    again = Ledger(path, "v1")
+    assert again.source_problems("a", "ka") == []
+    assert again.source_problems("b", "kb") == ["bad year"]
+    assert Ledger(path, "v2").source_problems("a", "ka") is None  # other checks: nothing

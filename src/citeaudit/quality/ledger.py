@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import threading
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -30,6 +31,8 @@ from citeaudit.files import write_text_if_changed
 LEDGER_NAME = "validated.json"
 # A claims file is checked for the articles of each run: a few recent sets are kept.
 _CLAIMS_KEPT = 8
+# One writer at a time in a process (a flow's batches run in threads).
+_SAVING = threading.Lock()
 _ABOUT = (
     "citeaudit: outcomes of the great-expectations input checks, keyed by a hash of exactly "
     "what each check read. Commit it with claims.csv and sources/ so a fresh clone need not "
@@ -52,6 +55,8 @@ class Ledger:
         same = data.get("checks") == checks_version
         self.claims: dict[str, Any] = dict(data.get("claims") or {}) if same else {}
         self.sources: dict[str, Any] = dict(data.get("sources") or {}) if same else {}
+        self._ours: dict[str, Any] = {}  # claims outcomes this run recorded
+        self._ours_sources: dict[str, Any] = {}
         self._changed = False
 
     def claims_outcome(self, key: str) -> Mapping[str, Any] | None:
@@ -60,6 +65,7 @@ class Ledger:
     def record_claims(self, key: str, outcome: Mapping[str, Any]) -> None:
         if self.claims.get(key) == outcome:
             return
+        self._ours[key] = dict(outcome)
         # Newest first; the oldest sets of articles drop out.
         self.claims = dict(list({key: dict(outcome), **self.claims}.items())[:_CLAIMS_KEPT])
         self._changed = True
@@ -74,24 +80,38 @@ class Ledger:
         entry = {"key": key, "problems": list(problems)}
         if self.sources.get(sid) != entry:
             self.sources[sid] = entry
+            self._ours_sources[sid] = entry
             self._changed = True
 
     def save(self) -> None:
-        """Write the file if an outcome was added; a read-only checkout is left alone."""
+        """Write the file if an outcome was added; a read-only checkout is left alone.
+
+        The file is read again first and only what this run recorded is put into it,
+        so what others recorded meanwhile is kept (the batches of a site run check
+        their sources at the same time).
+        """
         if not self._changed:
             return
-        text = json.dumps(
-            {
-                "about": _ABOUT,
-                "checks": self.version,
-                "claims": self.claims,
-                "sources": dict(sorted(self.sources.items())),
-            },
-            indent=1,
-            ensure_ascii=False,
-        )
-        with contextlib.suppress(OSError):  # a read-only checkout: only time is lost
-            write_text_if_changed(self.path, text + "\n")
+        with _SAVING:
+            current = _read(self.path)
+            if current.get("checks") == self.version:
+                claims = {**self._ours, **(current.get("claims") or {}), **self._ours}
+                self.claims = dict(list(claims.items())[:_CLAIMS_KEPT])
+                self.sources = {**(current.get("sources") or {}), **self._ours_sources}
+            text = json.dumps(
+                {
+                    "about": _ABOUT,
+                    "checks": self.version,
+                    "claims": self.claims,
+                    "sources": dict(sorted(self.sources.items())),
+                },
+                indent=1,
+                ensure_ascii=False,
+            )
+            with contextlib.suppress(OSError):  # a read-only checkout: only time is lost
+                write_text_if_changed(self.path, text + "\n")
+        self._ours.clear()
+        self._ours_sources.clear()
         self._changed = False
 
 
