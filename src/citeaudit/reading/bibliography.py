@@ -18,7 +18,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -40,32 +40,24 @@ _CSL_BOOKS = {"book", "chapter"}
 
 @dataclass
 class Entry:
-    """One entry of a bibliography file, its fields already named by the format."""
+    """One entry of a bibliography file: the reference its fields give (its `key` and
+    `raw` are filled in by `to_references`), the file's own key, and whether its author
+    list was cut short on purpose ("and others", an "et al." author)."""
 
-    line: int
+    reference: Reference
     key: str | None
-    authors: list[str] = field(default_factory=list)  # "Family, Given" or an organisation
-    year: int | None = None
-    title: str | None = None
-    container: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-    edition: str | None = None
-    publisher: str | None = None
-    place: str | None = None
-    doi: str | None = None
-    pmid: str | None = None
-    isbn: str | None = None
-    url: str | None = None
-    book: bool = False
+    more_authors: bool = False
 
-    def __post_init__(self) -> None:
-        # "and others" (BibTeX), an "et al." author (RIS, CSL-JSON): the list is cut short
-        # on purpose, as "et al." in a written reference, not missing authors.
-        listed = [a for a in self.authors if a.strip(" .").lower() not in _ET_AL]
-        self.more_authors = len(listed) < len(self.authors)
-        self.authors = listed
+
+def _entry(
+    *, line: int, key: str | None, authors: Sequence[str] = (), book: bool = False, **fields: Any
+) -> Entry:
+    """An entry from the fields a format names; "et al." is not an author."""
+    listed = [a for a in authors if a.strip(" .").lower() not in _ET_AL]
+    reference = Reference(
+        key="", raw="", line=line, authors=listed, kind="book" if book else "article", **fields
+    )
+    return Entry(reference, key, more_authors=len(listed) < len(authors))
 
 
 def is_bibliography(path: Path | str) -> bool:
@@ -94,29 +86,9 @@ def read_bibliography(path: Path, text: str) -> Article:
 
 
 def to_references(entries: Sequence[Entry]) -> list[Reference]:
-    references = [
-        Reference(
-            key="",
-            raw=rendered(entry),
-            line=entry.line,
-            authors=entry.authors,
-            year=entry.year,
-            title=entry.title,
-            container=entry.container,
-            volume=entry.volume,
-            issue=entry.issue,
-            pages=entry.pages,
-            edition=entry.edition,
-            publisher=entry.publisher,
-            place=entry.place,
-            doi=entry.doi,
-            pmid=entry.pmid,
-            isbn=entry.isbn,
-            url=entry.url,
-            kind="book" if entry.book else "article",
-        )
-        for entry in entries
-    ]
+    references = [entry.reference for entry in entries]
+    for entry in entries:
+        entry.reference.raw = rendered(entry)
     generated = reference_keys(references)
     own = [e.key if e.key and _PLAIN_KEY.match(e.key) else None for e in entries]
     repeated = {k for k in own if k and own.count(k) > 1}
@@ -130,33 +102,34 @@ def rendered(entry: Entry) -> str:
 
     It is what the report shows as written and what a registry search is given
     (Crossref's query.bibliographic wants a reference string)."""
-    authors = ", ".join(entry.authors[:-1])
-    if entry.more_authors and entry.authors:
-        authors = ", ".join(entry.authors) + ", et al."
-    elif len(entry.authors) > 1:
-        authors = f"{authors}, & {entry.authors[-1]}"
-    elif entry.authors:
-        authors = entry.authors[0]
-    parts = [f"{authors} ({entry.year or 'n.d.'})." if authors else f"({entry.year or 'n.d.'})."]
-    if entry.title:
-        parts.append(entry.title.rstrip(".") + ".")
-    where = entry.container or ""
-    if entry.volume:
-        where += f", {entry.volume}" if where else entry.volume
-        if entry.issue:
-            where += f"({entry.issue})"
-    if entry.pages:
-        where += f", {entry.pages}" if where else entry.pages
+    ref = entry.reference
+    authors = ", ".join(ref.authors[:-1])
+    if entry.more_authors and ref.authors:
+        authors = ", ".join(ref.authors) + ", et al."
+    elif len(ref.authors) > 1:
+        authors = f"{authors}, & {ref.authors[-1]}"
+    elif ref.authors:
+        authors = ref.authors[0]
+    parts = [f"{authors} ({ref.year or 'n.d.'})." if authors else f"({ref.year or 'n.d.'})."]
+    if ref.title:
+        parts.append(ref.title.rstrip(".") + ".")
+    where = ref.container or ""
+    if ref.volume:
+        where += f", {ref.volume}" if where else ref.volume
+        if ref.issue:
+            where += f"({ref.issue})"
+    if ref.pages:
+        where += f", {ref.pages}" if where else ref.pages
     if where:
         parts.append(where + ".")
-    if entry.edition:
-        parts.append(f"{entry.edition} ed.")
-    if entry.publisher:
-        parts.append(f"{entry.place}: {entry.publisher}." if entry.place else f"{entry.publisher}.")
-    if entry.doi:
-        parts.append(f"https://doi.org/{entry.doi}")
-    elif entry.url:
-        parts.append(entry.url)
+    if ref.edition:
+        parts.append(f"{ref.edition} ed.")
+    if ref.publisher:
+        parts.append(f"{ref.place}: {ref.publisher}." if ref.place else f"{ref.publisher}.")
+    if ref.doi:
+        parts.append(f"https://doi.org/{ref.doi}")
+    elif ref.url:
+        parts.append(ref.url)
     return " ".join(parts)
 
 
@@ -205,7 +178,7 @@ def _bibtex_entry(entry: Any) -> Entry:
                 return _clean(value)
         return None
 
-    return Entry(
+    return _entry(
         line=entry.start_line + 1,
         key=entry.key,
         authors=[_bibtex_name(n) for n in names] if isinstance(names, list) else [],
@@ -267,7 +240,7 @@ def _ris_entry(record: Mapping[str, Any], line: int) -> Entry:
     start, end = text("start_page"), text("end_page")
     pages = f"{start}-{end}" if start and end and end != start else start
     names = record.get("authors") or record.get("first_authors") or record.get("editors") or []
-    return Entry(
+    return _entry(
         line=line,
         key=text("id"),
         authors=[_clean(n) for n in names if isinstance(n, str) and n.strip()],
@@ -349,7 +322,7 @@ def _csl_entry(item: Mapping[str, Any], line: int) -> Entry:
         return None
 
     names = item.get("author") or item.get("editor") or []
-    return Entry(
+    return _entry(
         line=line,
         key=text("id", "citation-key"),
         authors=[n for n in (_csl_name(p) for p in names if isinstance(p, dict)) if n],
