@@ -304,3 +304,25 @@ def test_on_a_page_that_links_its_citations_a_genes_digits_and_exponents_cite_no
     cited = {" ".join(s.text.split()[:2]): s.refs for s in article.sentences if s.refs}
     assert cited["The markers"] == (keys[0],)  # not also entries 1 and 3 for "enc1", "snx3"
     assert cited["The orbital"] == (keys[1],)  # not also entry 2 for the exponent
+
+
+def test_on_a_linked_page_an_unlinked_author_year_citation_of_an_entry_cites_it_too():
+    page = f"""<html><body><article><h1>Sharks</h1>{_MORE}
+<p>Fatty acids were extracted as described by Sasser (1990) and
+<a href="#b2">Boschker (2004)</a>. The blacknose shark (Bonnaterre, 1788) was aged by
+band counts (<a href="#b3">Frazier et al., 2014</a>). Sharks were caught on
+longlines (<a href="#b4">Ulrich et al., 2007</a>).</p>
+<h2>References</h2><ol>
+<li id="b1">Sasser M. Identification of bacteria by gas chromatography of cellular fatty acids. MIDI Technical Note 101. 1990.</li>
+<li id="b2">Boschker HTS. Linking microbial community structure and functioning. Mol Microb Ecol Manual. 2004;1:1673-88.</li>
+<li id="b3">Frazier BS, Driggers WB. Age and growth of the blacknose shark. Mar Freshw Res. 2014;65:1-9.</li>
+<li id="b4">Ulrich GF, Jones CM. Longline surveys of sharks. Fish Bull. 2007;105:1-12.</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
+    assert len(keys) == 4
+    assert set(cited["Fatty"].refs) == {keys[0], keys[1]}
+    # a species' authority fits no entry: it stays the article's words, and no problem
+    assert cited["The"].refs == (keys[2],) and "(Bonnaterre, 1788)" in cited["The"].text
+    assert not [p for p in article.citation_problems if "Bonnaterre" in p.marker]

@@ -35,6 +35,10 @@ from citeaudit.reading.sentences import split_sentences
             "The U.S. Food and Drug Administration approved it in Jan. 2020. It works.",
             ["The U.S. Food and Drug Administration approved it in Jan. 2020.", "It works."],
         ),
+        (
+            "The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002). It grew.",
+            ["The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002).", "It grew."],
+        ),
     ],
 )
 def test_abbreviations_and_decimals_do_not_end_a_sentence(text, expected):

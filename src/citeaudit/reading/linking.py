@@ -218,6 +218,12 @@ def link_markers(text: str, references: Sequence[Reference] | ReferenceIndex) ->
     position = 0
     for marker in markers:
         found, why = link_marker(marker, index)
+        if index.linked_page and marker.cites and not found:
+            # The page links every citation it makes: unlinked words that fit no entry
+            # ("Bonnaterre, 1788", a species' authority) are the article's text.
+            pieces.append(text[position : marker.end])
+            position = marker.end
+            continue
         for key in found:
             if key not in keys:
                 keys.append(key)

@@ -346,8 +346,6 @@ def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) 
         numbers = expand(_from_superscript(match.group(0)))
         found.append(Marker(match.group(0), match.start(), match.end(), "superscript", numbers))
     found.extend(_plain_digit_markers(text, plain_limit))
-    if any(m.keep and m.style == "numeric" for m in found):
-        return _first_of_overlaps(found)  # the page's links say what it cites: no names read
     if not _YEAR_IN_BRACKETS.search(text):  # the author–year readings below all need one
         return _first_of_overlaps(found)
     for match in _PAREN.finditer(text):

@@ -119,6 +119,9 @@ def split_sentences(text: str) -> list[str]:
                 (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
                 or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
                 or piece[:1] in ")]"  # "(urea, glycine, etc.) will be": no sentence starts so
+                # a dot between spaces is a formula's hydrate dot ("MgCl2 . 6H2O"): no
+                # sentence ends with a space before its full stop
+                or (sentences[-1].endswith(" .") and piece[:1].isdigit())
                 or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
             )
         ):
