@@ -8,7 +8,7 @@ claim.py asks it of every source a claim relies on.
 
 The rules, which every judge applies because they are what health writing needs:
 - a claim is split into its parts ("aspects"); each part must be found in a source;
-- a number or range in the claim ("80-90%") must appear in the source;
+- a figure of the claim ("80-90%", "one in four", "half of") must be the source's, by value;
 - the intervention must match (a needling or injection study is not evidence for
   massage) and so must the body site (a neck-muscle study is not about the back);
 - a hedged or negative finding ("neither supported nor refuted") is not support;
@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from citeaudit.judging.evidence import SourceText, evidence_for, terms
+from citeaudit.judging.figures import figures, missing
 from citeaudit.judging.judgment import Judgment
 
 if TYPE_CHECKING:
@@ -61,10 +62,6 @@ _NEGATIVE = re.compile(
     r"(benefit|improvement|difference)|worse than|no better than placebo)\b",
     re.IGNORECASE,
 )
-_NUMBER = re.compile(
-    r"\d+(?:\.\d+)?(?:\s*[-–]\s*\d+(?:\.\d+)?)?\s*%|\d+(?:\.\d+)?\s*[-–]\s*\d+(?:\.\d+)?\s*%?"
-)
-_CONFIDENCE_LEVEL = re.compile(r"\s*(CI\b|confidence|credible)", re.IGNORECASE)
 # What the source is: a review reports others' findings, which is weaker than a trial.
 _REVIEW = re.compile(r"\b(systematic review|meta-analys[ie]s|review|overview)\b", re.IGNORECASE)
 
@@ -107,32 +104,14 @@ def _mentions(text: str, table: dict[str, re.Pattern[str]]) -> set[str]:
 
 
 def numbers_in(text: str) -> list[str]:
-    """Figures a statistic rests on: percentages and ranges (years and list numbers
-    excluded, and so is the confidence level of "95% CI", which is no finding)."""
-    found = []
-    for match in _NUMBER.finditer(text):
-        value = re.sub(r"\s+", "", match.group(0)).replace("–", "-")
-        if _CONFIDENCE_LEVEL.match(text, match.end()) and value.endswith("%"):
-            continue
-        if "%" in value or "-" in value:
-            found.append(value)
-    return found
-
-
-def _number_present(number: str, text: str) -> bool:
-    bare = number.rstrip("%")
-    low, _, high = bare.partition("-")
-    flat = re.sub(r"\s+", "", text).replace("–", "-")
-    if high:
-        return bool(
-            re.search(rf"(?<![\d.]){re.escape(low)}%?(-|to){re.escape(high)}%?(?![\d.])", flat)
-        )
-    return bool(re.search(rf"(?<![\d.]){re.escape(low)}%", flat))
+    """Figures a statistic rests on, as written: shares and ranges (see `figures`)."""
+    return [figure.text for figure in figures(text)]
 
 
 def figure_gaps(claim: str, text: str) -> list[str]:
-    """The claim's percentages and ranges that the text does not contain."""
-    return [n for n in numbers_in(claim) if not _number_present(n, text)]
+    """The claim's figures that no figure of the text bears out, compared by value:
+    "half" is found in "a reduction of about 50 %", "under 5 %" is not in "7.9 %"."""
+    return missing(claim, text)
 
 
 @dataclass
