@@ -204,5 +204,43 @@ def direction_conflict(claim: str, sentence: str) -> bool:
     return (up and not down and s_down and not s_up) or (down and not up and s_up and not s_down)
 
 
+# A finding of no effect or no association, as abstracts word it.
+_NULL_FINDING = re.compile(
+    r"\b(?:no (?:statistically )?significant (?:association|effect|difference|relationship|"
+    r"correlation|change|increase|decrease|reduction|benefit|improvement)s?|"
+    r"no (?:association|relationship|correlation|link|effect|difference)s?|"
+    r"(?:was|were|is|are) not (?:significantly )?(?:associated|correlated|related|linked)|"
+    r"did not (?:significantly )?(?:differ|affect|change|alter|increase|decrease|reduce|raise|"
+    r"lower|improve|predict)|"
+    r"(?:had|has|have|showed|shows|show) no (?:effect|influence|impact)|"
+    r"(?:is|was|are|were) unlikely to be (?:involved|associated|related|a cause)|"
+    r"not a risk factor)\b",
+    re.IGNORECASE,
+)
+# What a claim of an effect or a risk says: "raises the risk of", "lowered", "causes".
+_EFFECT = re.compile(
+    r"\b(?:rais\w*|increas\w*|lower\w*|reduc\w*|decreas\w*|caus\w*|risk|linked|"
+    r"associated|improv\w*|prevent\w*|cuts?|boost\w*|protect\w*|worsen\w*|halv\w*|"
+    r"relie\w*|effective)\b",
+    re.IGNORECASE,
+)
+
+
+def null_finding(claim: str, sentence: str) -> str | None:
+    """The words of `sentence` that report no effect or no association ("showed no
+    significant association"), when the claim says there is one; None otherwise. A
+    claim that is itself negated ("has no effect on") is borne out by them, not
+    contradicted."""
+    if not _EFFECT.search(claim) or _NEGATION.search(claim):
+        return None
+    found = _NULL_FINDING.search(sentence)
+    if found is None:
+        return None
+    rest = sentence[: found.start()] + sentence[found.end() :]
+    if _UP.search(rest) or _DOWN.search(rest):
+        return None  # a mixed finding ("reduced pain but did not improve function")
+    return found.group(0)
+
+
 def negation_differs(claim: str, sentence: str) -> bool:
     return bool(_NEGATION.search(claim)) != bool(_NEGATION.search(sentence))

@@ -41,6 +41,7 @@ from citeaudit.judging.features import (
     PairFeatures,
     direction_conflict,
     negation_differs,
+    null_finding,
     pair_features,
 )
 from citeaudit.judging.judgment import Judgment
@@ -57,6 +58,9 @@ CLIP = 4.0  # standard deviations, in training as in judging
 # A sentence sharing this much of the claim's words, whose direction is the opposite
 # ("reduced" where the claim says "increased"), contradicts it whatever a model says.
 OPPOSITE_COVERAGE = 0.6
+# ... and one reporting no effect or association ("showed no significant association with
+# stroke") contradicts a claim of one at a lower share: its words are the finding's own.
+NULL_COVERAGE = 0.5
 
 
 def clip(z: float) -> float:
@@ -232,6 +236,14 @@ def overrule(
         return Judgment(
             "contradicted",
             f"{ref} contradicts this: its closest sentence reports the opposite direction",
+            evidence,
+            covered=0.5,
+        )
+    null = null_finding(claim, closest.sentence) if closest is not None else None
+    if closest is not None and closest.score >= NULL_COVERAGE and null:
+        return Judgment(
+            "contradicted",
+            f"{ref} contradicts this: it reports no effect or association (\u201c{null}\u201d)",
             evidence,
             covered=0.5,
         )

@@ -11,6 +11,7 @@ The rules, which every judge applies because they are what health writing needs:
 - a figure of the claim ("80-90%", "one in four", "half of") must be the source's, by value;
 - the intervention must match (a needling or injection study is not evidence for
   massage) and so must the body site (a neck-muscle study is not about the back);
+- a study of animals or cells is not evidence of what happens in people;
 - a hedged or negative finding ("neither supported nor refuted") is not support;
 - no text to judge from is `unverifiable`, never `unsupported`.
 """
@@ -24,6 +25,7 @@ from typing import TYPE_CHECKING
 from citeaudit.judging.evidence import SourceText, evidence_for, terms
 from citeaudit.judging.figures import figures, missing
 from citeaudit.judging.judgment import Judgment
+from citeaudit.judging.population import studied_instead
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -127,6 +129,7 @@ class Checks:
     strong_hedge: str | None  # the source's hedged conclusion, for an efficacy claim
     efficacy: bool  # the claim says something works
     review: bool  # the source reviews others' findings rather than testing them
+    population: str | None = None  # what the source studied instead of people ("rats")
 
     def problems(self, ref: str) -> list[str]:
         """One clause per broken rule (figures aside), worded for an editor."""
@@ -147,6 +150,8 @@ class Checks:
             )
         if self.strong_hedge:
             found.append(f"{ref} hedges its conclusion (\u201c{self.strong_hedge}\u201d)")
+        if self.population:
+            found.append(f"{ref} studied {self.population}, not people")
         return found
 
     @property
@@ -184,6 +189,7 @@ def check_rules(claim: str, source: SourceText) -> Checks:
         strong_hedge=strong.group(0) if strong else None,
         efficacy=efficacy,
         review=source.kind == "review" or bool(_REVIEW.search(head)),
+        population=studied_instead(claim, text),
     )
 
 

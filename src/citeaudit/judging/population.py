@@ -1,0 +1,53 @@
+"""Who a source studied: people, animals, or cells in a dish.
+
+Why: "lowered blood pressure in people with hypertension" cited to a study in rats is
+the classic misuse of a source in health writing, and word overlap cannot see it (the
+rat study shares every word of the finding). An editor reads who was studied first.
+
+The reading is deliberately cautious, because a wrong flag sends an editor after a
+problem that is not there: a source counts as a study of animals (or of cells) only
+when its text names animals (or cells) and no people at all. A human trial that
+mentions earlier work in mice names its patients too, and is left alone.
+"""
+
+from __future__ import annotations
+
+import re
+
+_PEOPLE = re.compile(
+    r"\b(?:patients?|participants?|people|persons?|humans|human (?:subjects|volunteers|trials?)|"
+    r"adults?|children|child|"
+    r"adolescents?|infants?|newborns?|women|men|girls|boys|volunteers?|individuals|"
+    r"elderly|residents|workers|smokers|athletes|runners|veterans|students|outpatients?|"
+    r"inpatients?|pregnan\w*|population-based|cohort|randomi[sz]ed (?:controlled )?trial)\b",
+    re.IGNORECASE,
+)
+# In a source, any mention of human material ("human muscle biopsies") is reason enough to
+# leave it alone; in a claim, "human" names a gene or a protein as often as people.
+_HUMAN = re.compile(r"\bhuman\b", re.IGNORECASE)
+_ANIMALS = re.compile(
+    r"\b(?:rats?|mice|mouse|murine|rodents?|rabbits?|dogs?|canine|pigs?|porcine|piglets?|"
+    r"sheep|ovine|cattle|bovine|cows?|horses?|equine|monkeys?|macaques?|primates?|"
+    r"zebrafish|drosophila|hamsters?|guinea pigs?|animal models?|animals?)\b",
+    re.IGNORECASE,
+)
+_CELLS = re.compile(
+    r"\b(?:in vitro|cell lines?|cell cultures?|cultured (?:\w+ )?cells|cells in culture|"
+    r"organoids?|ex vivo)\b",
+    re.IGNORECASE,
+)
+
+
+def studied_instead(claim: str, source_text: str) -> str | None:
+    """What the source studied instead of people ("rats", "cell lines"), when the claim
+    names people ("in people with hypertension", "older adults") and the source names
+    animals or cells but no people; None otherwise.
+
+    A claim that names no one is left alone: a citing sentence such as "IL-6 activates
+    STAT3" is about a mechanism, which a study of cells may well show."""
+    if not _PEOPLE.search(claim) or _ANIMALS.search(claim) or _CELLS.search(claim):
+        return None
+    if _PEOPLE.search(source_text) or _HUMAN.search(source_text):
+        return None
+    found = _ANIMALS.search(source_text) or _CELLS.search(source_text)
+    return found.group(0).lower() if found else None
