@@ -44,6 +44,16 @@ def _plain(text: str) -> str:
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 
+def _match_key(text: str) -> str:
+    """What a sentence is matched by: its words without markers; for a sentence that is
+    one bracketed aside with a year in it ("(See Lee, 2012, for a review.)"), which that
+    leaves empty or nearly so, all its words."""
+    plain = _plain(text)
+    if len(plain) >= 20:
+        return plain
+    return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
+
+
 def _reference_keys(article: Article, openings: list[str]) -> dict[int, str | None]:
     """Labelled list position -> citeaudit's reference key (None when none is close)."""
     raws = [_plain(ref.raw) for ref in article.references]
@@ -60,12 +70,12 @@ def score_article(html: Path) -> dict:
     )
     article = read_any_article(html)
     keys = _reference_keys(article, labels["references"])
-    sentences = [_plain(s.text) for s in article.sentences]
+    sentences = [_match_key(s.text) for s in article.sentences]
     right = 0
     misses: list[dict] = []
     for item in labels["cited_sentences"]:
         want = {keys.get(p) for p in item["refs"]}
-        found = process.extract(_plain(item["sentence"]), sentences, scorer=fuzz.ratio, limit=5)
+        found = process.extract(_match_key(item["sentence"]), sentences, scorer=fuzz.ratio, limit=5)
         got: set[str | None] = set()
         if found and found[0][1] >= 80:
             # the same words may stand twice (an abstract repeats the introduction's first

@@ -163,3 +163,47 @@ Most apps allow it.
     cited = {s.text: s.refs for s in article.sentences}
     assert cited["If they can disclose, what are the options?"] == (article.references[0].key,)
     assert cited["Most apps allow it."] == ()
+
+
+IN_PRESS = """References
+
+Dienes, Z. (2008). Understanding Psychology as a Science. Basingstoke: Palgrave.
+Dienes, Z. (in press). How Bayesian statistics are needed. Prog Brain Res.
+Dienes, Z. (forthcoming). How Bayes factors change our science. J Math Psychol.
+Rouder, J. N., Speckman, P. L. and Sun, D. (2009). Bayesian t tests. Psychon Bull Rev 16, 225-237.
+Schmidt, F. L. and Hunter, J. E. (2015). Methods of Meta-Analysis. Los Angeles: Sage.
+"""
+
+
+@pytest.mark.parametrize(
+    ("text", "keys"),
+    [
+        ("Scales constrain it (Dienes, in press).", ("dienesa",)),
+        (
+            "Scales constrain it (see Dienes, 2008, in press, for examples).",
+            ("dienes2008", "dienesa"),
+        ),
+        ("See Dienes, forthcoming, for examples of constraints.", ("dienesb",)),
+        ("As Dienes (in press) shows, scales constrain it.", ("dienesa",)),
+        ("Thus, Rouder et al. (2009, p. 232) recommend it.", ("rouder2009",)),
+        ("Meta-analysis corrects it (Schmidt & Hunter, 2015, Ch. 1).", ("schmidt2015",)),
+    ],
+)
+def test_works_in_press_and_citations_with_a_locator_link_to_their_entries(text, keys):
+    article = parse_article(f"{text}\n\n{IN_PRESS}", name="p", path="p.md")
+    assert article.sentences[0].refs == keys
+    assert article.citation_problems == []
+
+
+def test_a_bracketed_aside_that_ends_with_its_full_stop_ends_its_sentence():
+    article = parse_article(
+        "Defaults are common. (See Dienes, 2008, for the argument.) Thus, Rouder et al. "
+        f"(2009) recommend priors.\n\n{IN_PRESS}",
+        name="p",
+        path="p.md",
+    )
+    # the aside points at its source for the sentence before; the next sentence is apart
+    assert [(s.text, s.refs) for s in article.sentences] == [
+        ("Defaults are common.", ("dienes2008",)),
+        ("Thus, Rouder et al. recommend priors.", ("rouder2009",)),
+    ]

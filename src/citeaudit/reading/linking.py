@@ -129,7 +129,7 @@ def link_marker(
 def _label(cite: Cite) -> str:
     et_al = " et al." if cite.et_al else ""
     second = f" & {cite.second}" if cite.second else ""
-    return f"{cite.first}{et_al}{second}, {cite.year}{cite.suffix}"
+    return f"{cite.first}{et_al}{second}, {cite.pending or cite.year}{cite.suffix}"
 
 
 def _initials(lead: str) -> str:
@@ -178,7 +178,11 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
             same_name = [references[i] for i in _by_body(cite, index)]
         if not same_name:  # authors read wrong ("Barry D. Adam, ..."): the name before the year
             same_name = [references[i] for i in _by_name_in_lead(cite, index)]
-    candidates = [r for r in same_name if r.year == cite.year]
+    if cite.pending:  # "in press": an entry with no year that says so
+        undated = [r for r in same_name if r.year is None]
+        candidates = [r for r in undated if cite.pending in r.raw.lower()] or undated
+    else:
+        candidates = [r for r in same_name if r.year == cite.year]
     if cite.second and len(candidates) > 1:
         second = surname_keys(cite.second)
         narrowed = [
@@ -198,9 +202,12 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
     if len(candidates) == 1:
         return candidates[0].key, None
     if not candidates:
+        if cite.optional:
+            return None, None
         if same_name:
-            years = ", ".join(str(r.year) for r in same_name)
-            return None, f"({label}): {cite.first} is cited for {years}, not {cite.year}"
+            years = ", ".join(str(r.year or "no year") for r in same_name)
+            wanted_year = cite.pending or cite.year
+            return None, f"({label}): {cite.first} is cited for {years}, not {wanted_year}"
         return None, f"({label}): no reference by {cite.first}"
     return None, f"({label}): fits {len(candidates)} references equally; add a/b to the year"
 

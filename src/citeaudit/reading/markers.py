@@ -68,8 +68,10 @@ _NUMBERED_WORDS = frozenset({
 # fmt: on
 _CLOSERS = ")]\"”’'"
 
-_YEAR_IN_BRACKETS = re.compile(rf"\([^()]*\b{_YEAR}")
-_PAREN = re.compile(r"\((?P<body>[^()]*?\b" + _YEAR + r"[a-z]?\b[^()]*)\)")
+# A work not yet out, cited in place of a year: "(Dienes, in press)", "Dienes (forthcoming)".
+_PENDING = r"(?i:in press|forthcoming)"
+_YEAR_IN_BRACKETS = re.compile(rf"\([^()]*\b{_YEAR}|{_PENDING}")
+_PAREN = re.compile(rf"\((?P<body>[^()]*?(?:\b{_YEAR}[a-z]?\b|\b{_PENDING}\b)[^()]*)\)")
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)"
 _NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 _NAMES = (
@@ -77,22 +79,28 @@ _NAMES = (
     rf"(?P<second>{_NAME}))?"
 )
 _NAMES_RE = re.compile(_NAMES)
+# "Hong (1994)", "Rouder et al. (2009, p. 232)", "Dienes (in press)"
 _NARRATIVE = re.compile(
-    rf"(?P<names>{_NAMES})\s+\((?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)\)"
+    rf"(?P<names>{_NAMES})\s+\((?:(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
+    rf"(?:,\s*(?:pp?\.|ch\.|chap\.)\s*[\w–-]+)?|(?P<pending>{_PENDING}))\)"
 )
+# "see Dienes, in press, for examples": a pending work named outside any bracket
+_PENDING_CITE = re.compile(rf"(?P<names>{_NAMES}),\s+(?P<pending>{_PENDING})(?=\s*[,;.)]|\s+for\b)")
 # One part of a bracketed group: "e.g., Baker et al, 1979", "Van den Berg and Moss 1996",
 # "Ito K 2003", "World Heart Federation, 2015", "Simons et al., 1999, p. 12".
 # Words before the first name of a part ("e.g.,", "see also", "reviewed in", "for
 # example,"): lower-case words, which a name's particles ("van der Berg") are not.
 _LEAD_IN = re.compile(
-    r"^(?:(?!(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)\s)"
-    r"[a-z][a-z.]*[,:]?\s+)+"
+    r"^(?:(?:(?!(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)\s)"
+    r"[a-z][a-z.]*|(?i:see|cf|compare|e\.g|i\.e))[,:.]?\s+)+"
 )
 _PART = re.compile(
     rf"^(?P<names>[A-ZÀ-ÖØ-Þ]|{_PARTICLE}\s)(?P<rest>[^0-9]*?),?\s+"
-    rf"(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)"
-    r"(?:\s*[,:]\s*(?:pp?\.|ch\.|chap\.)?\s*[\w–-]+)?"
-    r"(?:\s*,?\s*(?i:in press|submitted|forthcoming|(?:published )?online(?: first)?))?\s*$"
+    rf"(?:(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)|(?P<pending>{_PENDING}))"
+    r"(?:\s*[,:]\s*(?i:pp?\.|ch\.|chap\.|chapter|sec\.|section)?\s*[\w–-]+)?"
+    # "Dienes, 2008, in press": the work of 2008 and one not out yet
+    rf"(?:\s*,?\s*(?:(?P<also>{_PENDING})|(?i:submitted|(?:published )?online(?: first)?)))?"
+    r"(?:,?\s+for\s[^;]*)?\s*$"  # "(see Lee, 2012, for a review)"
 )
 # Parts of a group that cite nothing a reader could look up.
 _NOTE = re.compile(
@@ -112,7 +120,8 @@ _PERSON = re.compile(
 
 @dataclass(frozen=True)
 class Cite:
-    """One author–year citation: `(Cummings & White, 2001a)` -> cummings, white, 2001, a.
+    """One author–year citation: `(Cummings & White, 2001a)` -> cummings, white, 2001, a;
+    `(Dienes, in press)` -> dienes, year 0, pending "in press".
 
     `corporate` names a body ("World Heart Federation"), matched by its whole name."""
 
@@ -122,6 +131,10 @@ class Cite:
     second: str | None = None
     et_al: bool = False
     corporate: bool = False
+    pending: str = ""  # "in press" or "forthcoming" (year 0): a work not yet out
+    # Cites only if the list bears it out: "Dienes, 2008, in press" may be a second work
+    # (an undated entry "in press") or the same one, published since.
+    optional: bool = False
 
 
 @dataclass(frozen=True)
@@ -171,11 +184,13 @@ def _years(years: str) -> list[tuple[int, str]]:
     return out
 
 
-def _cites(names: re.Match[str], years: str) -> list[Cite]:
+def _cites(names: re.Match[str], years: str | None, pending: str | None = None) -> list[Cite]:
     first = names.group("first")
     second = names.group("second")
     et_al = bool(names.group("etal"))
-    return [Cite(first, year, suffix, second, et_al) for year, suffix in _years(years)]
+    if pending:
+        return [Cite(first, 0, "", second, et_al, pending=pending.lower())]
+    return [Cite(first, year, suffix, second, et_al) for year, suffix in _years(years or "")]
 
 
 def read_names(names: str) -> tuple[str, str | None, bool, bool] | None:
@@ -223,10 +238,17 @@ def _group_cites(body: str) -> list[Cite]:
         if names is None:
             continue
         first, second, et_al, corporate = names
+        if parsed.group("pending"):
+            pending = parsed.group("pending").lower()
+            cites.append(Cite(first, 0, "", second, et_al, corporate, pending))
+            continue
         cites.extend(
             Cite(first, year, suffix, second, et_al, corporate)
             for year, suffix in _years(parsed.group("years"))
         )
+        if parsed.group("also"):
+            pending = parsed.group("also").lower()
+            cites.append(Cite(first, 0, "", second, et_al, corporate, pending, optional=True))
     return cites
 
 
@@ -366,8 +388,22 @@ def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) 
                 match.start(),
                 match.end(),
                 "narrative",
-                cites=tuple(_cites(names, match.group("years"))),
+                cites=tuple(_cites(names, match.group("years"), match.group("pending"))),
                 keep=text[match.start() : year_start].rstrip(),
+            )
+        )
+    for match in _PENDING_CITE.finditer(text):
+        names = _NAMES_RE.match(match.group("names"))
+        if names is None or _MONTHS.match(names.group("first")):
+            continue
+        found.append(
+            Marker(
+                match.group(0),
+                match.start(),
+                match.end(),
+                "narrative",
+                cites=tuple(_cites(names, None, match.group("pending"))),
+                keep=match.group("names"),
             )
         )
     return _first_of_overlaps(found)

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field, replace
 from citeaudit.reading.links import entry_link
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
+_PENDING = re.compile(r"\b(?:in press|forthcoming)\b", re.IGNORECASE)  # "Dienes, in press"
 _NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}\s*[\])]?\s*$")
 # One link for a whole group, "[4-10]" or "[2, 3]", pointing at the group's first entry (Wiley).
 _GROUP = re.compile(r"^\s*[\[(]?\s*(\d{1,3})(?:\s*[-–,]\s*\d{1,3})+\s*[\])]?\s*$")
@@ -73,8 +74,14 @@ def _is_figure(block) -> bool:
 
 
 def _is_marker(words: str) -> bool:
-    """Whether a link's words read as a citation marker: "4", "[4-10]", "Hare et al., 2007"."""
-    return bool(_NUMERIC.match(words) or _GROUP.match(words) or _YEAR.search(words))
+    """Whether a link's words read as a citation marker: "4", "[4-10]", "Hare et al., 2007",
+    "Dienes, in press"."""
+    return bool(
+        _NUMERIC.match(words)
+        or _GROUP.match(words)
+        or _YEAR.search(words)
+        or _PENDING.search(words)
+    )
 
 
 def _cited_only(blocks: dict[str, object]) -> dict[str, object]:

@@ -172,7 +172,8 @@ def looks_like_reference(line: str) -> bool:
     or, Vancouver-style, the entry ends with "Place: Publisher; Year".
     """
     number, text = strip_numbering(line)
-    has_year = bool(re.search(rf"\b{_YEAR}\b", text))
+    # a work not yet out has "(in press)" where the year would be
+    has_year = bool(re.search(rf"\b{_YEAR}\b|\((?:in press|forthcoming)\)", text, re.I))
     body = rf"(?:[{_UPPER}][\w'’&.-]*(?:\s+(?:of|for|and|on|the|in|&))*\s+)+[{_UPPER}][\w'’.-]*"
     corporate = bool(
         re.match(

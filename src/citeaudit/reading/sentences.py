@@ -41,6 +41,9 @@ _ENDED = re.compile(r"[.!?…][\"”’)\]]*(?:\s*\[[\d,\s–-]+\])*$")
 # Where a long paragraph may be cut before pysbd sees it: "...pain. The" (not "Dr. Smith").
 _CERTAIN_END = re.compile(r"[a-z]{3}[.!?][\"”’)]?\s+(?=[A-Z])")
 _INSIDE = re.compile(r"[.!?…]")  # a mark only pysbd can tell a sentence end from
+# A bracketed aside that ends with its own full stop ends a sentence, which pysbd misses:
+# "(See Lee, 2012, for a review.) Thus, ..."
+_CLOSED_END = re.compile(r"(?<=[.!?][)\]])\s+(?=[A-Z](?:[a-z]|\s))")
 WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
@@ -129,4 +132,4 @@ def split_sentences(text: str) -> list[str]:
             sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
             sentences.append(piece)
-    return sentences
+    return [part for sentence in sentences for part in _CLOSED_END.split(sentence)]
