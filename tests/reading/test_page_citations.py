@@ -326,3 +326,25 @@ longlines (<a href="#b4">Ulrich et al., 2007</a>).</p>
     # a species' authority fits no entry: it stays the article's words, and no problem
     assert cited["The"].refs == (keys[2],) and "(Bonnaterre, 1788)" in cited["The"].text
     assert not [p for p in article.citation_problems if "Bonnaterre" in p.marker]
+
+
+def test_a_paragraph_written_as_a_div_around_its_figure_keeps_its_words_and_citations():
+    page = f"""<html><body><article><h1>Peptidases</h1>{_MORE}
+<section><h2>Results</h2>
+<div class="Para">The enzyme was stable at pH 7. Unlike the carboxypeptidases of several fungi,
+such as <em>Aspergillus</em> (Ichishima <span class="CitationRef"><a href="#CR1">1972</a></span>)
+and <em>Penicillium</em> (Yokoyama et al. <span class="CitationRef"><a href="#CR3">1974</a></span>),
+its optimum pH was close to 7 (Fu et al. <span class="CitationRef"><a href="#CR2">2011</a></span>).
+<figure class="Figure"><div class="MediaObject"><img src="f1.png"></div>
+<figcaption><div class="CaptionContent"><p>Effect of pH on activity.</p></div></figcaption></figure>
+</div></section>
+<h2>References</h2><ol>
+<li id="CR1">Ichishima E (1972) Purification of an acid carboxypeptidase. Biochim Biophys Acta 258:274-288</li>
+<li id="CR2">Fu J, Li L, Yang XQ (2011) Specificity of carboxypeptidases from Actinomucor. Appl Biochem Biotech 165:1-9</li>
+<li id="CR3">Yokoyama S, Oobayashi A, Tanabe O (1974) Production of acid carboxypeptidase. Appl Microbiol 27:953-960</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
+    assert set(cited["Unlike"].refs) == set(keys)
+    assert "such as *Aspergillus*" in cited["Unlike"].text

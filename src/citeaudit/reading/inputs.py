@@ -32,6 +32,7 @@ from citeaudit.progress import progress_bar
 from citeaudit.reading.article import MAX_ARTICLE_BYTES, parse_article, read_article, read_text
 from citeaudit.reading.bibliography import BIBLIOGRAPHY_SUFFIXES, is_bibliography, read_bibliography
 from citeaudit.reading.page_citations import LINKED_CITATIONS, plain_citations
+from citeaudit.reading.paragraphs import paragraph_divs
 from citeaudit.reading.web import (
     HTML_TYPES,
     TEXT_TYPES,
@@ -131,7 +132,7 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
 
     page = plain_citations(html)
     text = trafilatura.extract(
-        _source_breaks_as_spaces(page.html),
+        _source_breaks_as_spaces(_with_paragraphs(page.html)),
         output_format="markdown",
         include_links=True,  # linked words may cite: "a [2021 review](https://doi.org/...)"
         include_images=False,
@@ -154,6 +155,20 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
         said = f"{LINKED_CITATIONS}\n\n" if page.linked else ""
         text = f"{text.rstrip()}\n\n## References\n\n{said}{listed}\n"
     return text
+
+
+def _with_paragraphs(html: str) -> str:
+    """The page with paragraphs written as `<div>`s made `<p>`s (see `paragraphs`)."""
+    from lxml import etree
+    from lxml import html as lxml_html
+
+    try:
+        document = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
+    except (etree.ParserError, ValueError):
+        return html
+    if not paragraph_divs(document):
+        return html
+    return lxml_html.tostring(document, encoding="unicode")
 
 
 def _source_breaks_as_spaces(html: str) -> str:
