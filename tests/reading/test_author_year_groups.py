@@ -207,3 +207,16 @@ def test_a_bracketed_aside_that_ends_with_its_full_stop_ends_its_sentence():
         ("Defaults are common.", ("dienes2008",)),
         ("Thus, Rouder et al. recommend priors.", ("rouder2009",)),
     ]
+
+
+def test_a_part_of_years_alone_goes_with_the_names_before_it():
+    body = "Walking helps (Chen et al., 2003; 1996; Van den Berg and Moss, 1996)."
+    refs = REFERENCES + "Chen, L. and Wu, X. (1996) Walking in adults. BMJ 312, 1-5.\n"
+    article = parse_article(f"{body}\n\n{refs}", name="h", path="h.md")
+    assert set(article.sentences[0].refs) == {"chen2003", "chen1996", "vandenberg1996"}
+    assert article.citation_problems == []
+
+
+def test_a_comma_before_et_al_in_running_text_still_names_the_authors():
+    article = _article("As Chen, et al. (2003) showed, statins help adults.")
+    assert article.sentences[0].refs == ("chen2003",)

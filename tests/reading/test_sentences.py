@@ -36,6 +36,14 @@ from citeaudit.reading.sentences import split_sentences
             ["The U.S. Food and Drug Administration approved it in Jan. 2020.", "It works."],
         ),
         (
+            "Tribes radiated within LT. Among the drawbacks of mtDNA is this. It was the U.S. Army.",
+            [
+                "Tribes radiated within LT.",
+                "Among the drawbacks of mtDNA is this.",
+                "It was the U.S. Army.",
+            ],
+        ),
+        (
             "The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002). It grew.",
             ["The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002).", "It grew."],
         ),

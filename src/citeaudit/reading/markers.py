@@ -21,7 +21,7 @@ or a lower-case word, no space) and only when every number it names is in the li
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from citeaudit.reading.links import (
@@ -75,7 +75,7 @@ _PAREN = re.compile(rf"\((?P<body>[^()]*?(?:\b{_YEAR}[a-z]?\b|\b{_PENDING}\b)[^(
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)"
 _NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 _NAMES = (
-    rf"(?P<first>{_NAME})(?:\s+(?P<etal>[*_]{{0,2}}et\s+al\.?[*_]{{0,2}})|(?:,\s*{_NAME})*,?\s+(?:&|and)\s+"
+    rf"(?P<first>{_NAME})(?:,?\s*(?<=[\s,])(?P<etal>[*_]{{0,2}}et\s+al\.?[*_]{{0,2}})|(?:,\s*{_NAME})*,?\s+(?:&|and)\s+"
     rf"(?P<second>{_NAME}))?"
 )
 _NAMES_RE = re.compile(_NAMES)
@@ -102,6 +102,8 @@ _PART = re.compile(
     rf"(?:\s*,?\s*(?:(?P<also>{_PENDING})|(?i:submitted|(?:published )?online(?: first)?)))?"
     r"(?:,?\s+for\s[^;]*)?\s*$"  # "(see Lee, 2012, for a review)"
 )
+# A part that is years alone: "2011" or "2011a, b", after "Fan, 2012;"
+_YEARS_ALONE = re.compile(rf"^({_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)$")
 # Parts of a group that cite nothing a reader could look up.
 _NOTE = re.compile(
     r"\b(?:unpublished|personal communication|pers\.? comm|data not shown|in preparation)\b",
@@ -230,6 +232,14 @@ def _group_cites(body: str) -> list[Cite]:
     for raw in re.split(r"\s*;\s*", body.strip()):
         part = _LEAD_IN.sub("", raw.strip())
         if not part or _NOTE.search(part):
+            continue
+        if cites and (more := _YEARS_ALONE.match(part)):
+            # "(Fan, 2012; 2011)": the years go with the names before them
+            last = cites[-1]
+            cites.extend(
+                replace(last, year=year, suffix=suffix, pending="", optional=False)
+                for year, suffix in _years(more.group(1))
+            )
             continue
         parsed = _PART.match(part)
         if not parsed:

@@ -43,7 +43,12 @@ _CERTAIN_END = re.compile(r"[a-z]{3}[.!?][\"”’)]?\s+(?=[A-Z])")
 _INSIDE = re.compile(r"[.!?…]")  # a mark only pysbd can tell a sentence end from
 # A bracketed aside that ends with its own full stop ends a sentence, which pysbd misses:
 # "(See Lee, 2012, for a review.) Thus, ..."
-_CLOSED_END = re.compile(r"(?<=[.!?][)\]])\s+(?=[A-Z](?:[a-z]|\s))")
+_CLOSED_END = re.compile(
+    r"(?<=[.!?][)\]])\s+(?=[A-Z](?:[a-z]|\s))"
+    # and so does an acronym before a capitalised word, which pysbd takes for an
+    # abbreviation: "... cichlids of LT. Among the drawbacks ..."
+    r"|(?<=[A-Z]{2}\.)\s+(?=[A-Z][a-z]{2,}\b)"
+)
 WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
