@@ -30,6 +30,55 @@ from citeaudit.judging.evidence import SourceText
 from claim_eval import LABELS, VERDICT_TO_LABEL, load_citation_integrity, load_healthver, scores
 
 
+def _calibration(judge: object, pairs: list, gold: list[str]) -> dict | None:
+    """Reliability of the judge's calibrated P(SUPPORT) on these pairs: per bin, the mean
+    confidence against how often the pair was a SUPPORT; and the expected calibration
+    error (ECE), calibrated and raw. None for a judge without a model."""
+    model = getattr(judge, "model", None)
+    if model is None or not hasattr(judge, "classify"):
+        return None
+    confidence, raw = [], []
+    for pair in pairs:
+        _, probabilities, _ = judge.classify(
+            pair.claim, SourceText(pair.pair_id, pair.sentences), pair.co_cited
+        )
+        confidence.append(model.support_confidence(probabilities))
+        raw.append(probabilities["SUPPORT"])
+    hit = [label == "SUPPORT" for label in gold]
+
+    def error(values: list[float]) -> float:
+        total = 0.0
+        for low in range(10):
+            inside = [
+                i
+                for i, v in enumerate(values)
+                if low / 10 <= v < (low + 1) / 10 or (low == 9 and v == 1.0)
+            ]
+            if inside:
+                mean = sum(values[i] for i in inside) / len(inside)
+                frequency = sum(hit[i] for i in inside) / len(inside)
+                total += len(inside) / len(values) * abs(mean - frequency)
+        return total
+
+    bins = []
+    for low in range(10):
+        inside = [
+            i
+            for i, v in enumerate(confidence)
+            if low / 10 <= v < (low + 1) / 10 or (low == 9 and v == 1.0)
+        ]
+        if inside:
+            bins.append(
+                {
+                    "range": f"{low / 10:.1f}-{(low + 1) / 10:.1f}",
+                    "n": len(inside),
+                    "mean": round(sum(confidence[i] for i in inside) / len(inside), 3),
+                    "frequency": round(sum(hit[i] for i in inside) / len(inside), 3),
+                }
+            )
+    return {"ece": round(error(confidence), 4), "ece_raw": round(error(raw), 4), "bins": bins}
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--claims", type=Path, help="Citation-Integrity claims (MultiVerS jsonl)")
@@ -53,16 +102,21 @@ def main(argv: list[str] | None = None) -> int:
     judge = get_judge(args.judge)
     load_seconds = time.perf_counter() - started
     gold, predicted, verdicts = [], [], Counter()
+    passed: list[bool] = []  # `supported` and not flagged for an editor's look
     started = time.perf_counter()
     for pair in pairs:
         source = SourceText(pair.pair_id, pair.sentences)
         judgment = judge_claim(
             pair.claim, [source], cited=True, judge=judge, co_cited=pair.co_cited
         )
-        verdicts[judgment.verdict] += 1
+        verdicts[judgment.verdict + (" (needs a look)" if judgment.needs_look else "")] += 1
         gold.append(pair.label)
         predicted.append(VERDICT_TO_LABEL[judgment.verdict])
+        passed.append(judgment.verdict == "supported" and not judgment.needs_look)
     seconds = time.perf_counter() - started
+    right = sum(1 for ok, label in zip(passed, gold, strict=True) if ok and label == "SUPPORT")
+    passed_precision = round(right / sum(passed), 4) if any(passed) else None
+    calibration = _calibration(judge, pairs, gold)
     result = scores(gold, predicted)
     per_class = result["per_class"]
     assert isinstance(per_class, dict)
@@ -79,6 +133,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"macro-F1 {result['macro_f1']:.3f}  accuracy {result['accuracy']:.3f}  "
           f"{rate:.1f} pairs/s (model load {load_seconds:.1f}s)")  # fmt: skip
     print("verdicts: " + ", ".join(f"{v} {n}" for v, n in verdicts.most_common()))
+    print(
+        f"supported and passed (no editor's look needed): {sum(passed)}, precision "
+        f"{passed_precision if passed_precision is not None else '–'}; all supported: precision "
+        f"{per_class['SUPPORT']['precision']}"
+    )
+    if calibration:
+        print(
+            f"P(SUPPORT) calibration error {calibration['ece']:.3f} (raw {calibration['ece_raw']:.3f})"
+        )
+        for row in calibration["bins"]:
+            print(f"  confidence {row['range']}: {row['n']:>5} pairs, mean {row['mean']:.2f}, "
+                  f"SUPPORT {row['frequency']:.2f}")  # fmt: skip
     if args.json:
         print(
             json.dumps(
@@ -93,6 +159,9 @@ def main(argv: list[str] | None = None) -> int:
                     "model_load_seconds": round(load_seconds, 2),
                     "verdicts": dict(verdicts),
                     "verdict_to_label": VERDICT_TO_LABEL,
+                    "supported_passed": sum(passed),
+                    "supported_passed_precision": passed_precision,
+                    "calibration": calibration,
                 }
             )
         )

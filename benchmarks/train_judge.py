@@ -124,6 +124,86 @@ def best_offsets(probabilities: np.ndarray, y: np.ndarray) -> tuple[tuple[float,
     return best
 
 
+# `supported` is passed only where the judge was right this often on pairs it had not
+# been fitted to (out of fold); below, the claim is flagged for an editor's look.
+SUPPORT_PRECISION = 0.85
+MIN_PASSED = 30  # pairs above a threshold, for its precision to mean anything
+
+
+def _logit(p: np.ndarray) -> np.ndarray:
+    p = np.clip(p, 1e-6, 1 - 1e-6)
+    return np.log(p / (1 - p))
+
+
+def calibrate_support(oof: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt scaling of the SUPPORT probability on out-of-fold predictions: a, b of
+    P(SUPPORT) = sigmoid(a * logit(p) + b). The balanced class weights that let the rare
+    classes be found leave the raw probabilities far from frequencies."""
+    from sklearn.linear_model import LogisticRegression
+
+    p = oof[:, LABELS.index("SUPPORT")]
+    fit = LogisticRegression(C=1e6).fit(_logit(p).reshape(-1, 1), (y == "SUPPORT").astype(int))
+    return float(fit.coef_[0][0]), float(fit.intercept_[0])
+
+
+def calibrated(oof: np.ndarray, a: float, b: float) -> np.ndarray:
+    return 1 / (1 + np.exp(-(a * _logit(oof[:, LABELS.index("SUPPORT")]) + b)))
+
+
+def calibration_error(p: np.ndarray, hit: np.ndarray, bins: int = 10) -> float:
+    """Expected calibration error: the gap between confidence and frequency, by bin."""
+    edges = np.linspace(0, 1, bins + 1)
+    error = 0.0
+    for low, high in pairwise(edges):
+        inside = (p >= low) & ((p < high) if high < 1 else (p <= high))
+        if inside.any():
+            error += inside.mean() * abs(hit[inside].mean() - p[inside].mean())
+    return float(error)
+
+
+def support_threshold(
+    confidence: np.ndarray, decided: list[str], y: np.ndarray
+) -> tuple[float, float, int]:
+    """The lowest calibrated confidence at which the pairs decided SUPPORT were right at
+    least SUPPORT_PRECISION of the time (out of fold): (threshold, precision, pairs)."""
+    support = np.array([d == "SUPPORT" for d in decided])
+    for step in range(50, 100):
+        threshold = step / 100
+        passed = support & (confidence >= threshold)
+        if passed.sum() < MIN_PASSED:
+            break
+        precision = float((y[passed] == "SUPPORT").mean())
+        if precision >= SUPPORT_PRECISION:
+            return threshold, precision, int(passed.sum())
+    return 1.0, float("nan"), 0
+
+
+def _calibration(oof: np.ndarray, y: np.ndarray, offsets: tuple[float, ...]) -> dict:
+    """The calibration and the passing confidence of `supported`, from out-of-fold
+    predictions (printed too); "_out_of_fold" holds the figures they rest on."""
+    a, b = calibrate_support(oof, y)
+    confidence = calibrated(oof, a, b)
+    threshold, precision, passed = support_threshold(confidence, _decide(oof, offsets), y)
+    hit = y == "SUPPORT"
+    raw_error = calibration_error(oof[:, LABELS.index("SUPPORT")], hit)
+    error = calibration_error(confidence, hit)
+    print(
+        f"SUPPORT calibration error out of fold {raw_error:.3f} raw, {error:.3f} calibrated; "
+        f"supported passed from {threshold:.2f}: precision {precision:.3f} on {passed} pairs"
+    )
+    return {
+        "support_calibration": [round(a, 6), round(b, 6)],
+        "support_threshold": threshold,
+        "_out_of_fold": {
+            "precision": round(precision, 4),
+            "pairs_passed": passed,
+            "target_precision": SUPPORT_PRECISION,
+            "calibration_error_raw": round(raw_error, 4),
+            "calibration_error": round(error, 4),
+        },
+    }
+
+
 def _sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
@@ -142,6 +222,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--embeddings", action="store_true", help="add MiniLM similarities")
     parser.add_argument("--folds", type=int, default=5)
     parser.add_argument("--out", type=Path, help="default: src/citeaudit/weights/<name>.json")
+    parser.add_argument(
+        "--calibrate-only",
+        action="store_true",
+        help="keep the shipped model (its C, weights and offsets); only (re)compute its "
+        "calibration and the confidence from which `supported` is passed",
+    )
     args = parser.parse_args(argv)
     if "dev" in args.claims.name:
         parser.error("refusing to train on a dev split: it is the held-out measure")
@@ -162,6 +248,18 @@ def main(argv: list[str] | None = None) -> int:
         f"features: {len(main_pairs)} + {len(extra_pairs)} pairs in {time.perf_counter() - started:.0f}s"
     )
 
+    name = "judge-minilm" if args.embeddings else "judge-light"
+    out = args.out or MODELS / f"{name}.json"
+    if args.calibrate_only:
+        shipped = json.loads(out.read_text(encoding="utf-8"))
+        c, offsets = shipped["training"]["C"], tuple(shipped["bias"])
+        oof = out_of_fold(x, y, x_extra, y_extra, args.healthver_weight, c, args.folds)
+        shipped.update(_calibration(oof, y, offsets))
+        shipped["training"]["support_threshold_out_of_fold"] = shipped.pop("_out_of_fold")
+        out.write_text(json.dumps(shipped, indent=1) + "\n", encoding="utf-8")
+        print(f"calibrated {name} (C={c}) -> {out}")
+        return 0
+
     results = []
     for c in C_GRID:
         oof = out_of_fold(x, y, x_extra, y_extra, args.healthver_weight, c, args.folds)
@@ -170,6 +268,8 @@ def main(argv: list[str] | None = None) -> int:
         results.append((macro, c, offsets))
         print(f"C={c:<5} cross-validated macro-F1 {plain:.3f}, with offsets {offsets}: {macro:.3f}")
     macro, c, offsets = max(results, key=lambda r: (r[0], -r[1]))
+    oof = out_of_fold(x, y, x_extra, y_extra, args.healthver_weight, c, args.folds)
+    calibration = _calibration(oof, y, offsets)
 
     xs = np.vstack([x, x_extra]) if len(y_extra) else x
     ys = np.concatenate([y, y_extra]) if len(y_extra) else y
@@ -178,7 +278,6 @@ def main(argv: list[str] | None = None) -> int:
     order = [list(model.classes_).index(label) for label in LABELS]
     import sklearn
 
-    name = "judge-minilm" if args.embeddings else "judge-light"
     payload = {
         "name": name,
         "classes": list(LABELS),
@@ -188,12 +287,15 @@ def main(argv: list[str] | None = None) -> int:
         "coef": [[round(float(v), 6) for v in model.coef_[i]] for i in order],
         "intercept": [round(float(model.intercept_[i]), 6) for i in order],
         "bias": list(offsets),
+        "support_calibration": calibration["support_calibration"],
+        "support_threshold": calibration["support_threshold"],
         "embedding": "all-MiniLM-L6-v2" if args.embeddings else None,
         "training": {
             "model": "multinomial logistic regression (scikit-learn), balanced class weights",
             "scikit_learn": sklearn.__version__,
             "C": c,
             "cv_macro_f1_citation_integrity_train": round(macro, 4),
+            "support_threshold_out_of_fold": calibration["_out_of_fold"],
             "folds": args.folds,
             "data": [
                 {
@@ -207,7 +309,6 @@ def main(argv: list[str] | None = None) -> int:
             "healthver_weight": args.healthver_weight if extra_pairs else None,
         },
     }
-    out = args.out or MODELS / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(payload, indent=1) + "\n", encoding="utf-8")
     print(f"C={c}, offsets {offsets}, cross-validated macro-F1 {macro:.3f} -> {out}")

@@ -211,3 +211,4 @@ class ClaimResult:
     reason: str
     evidence: list[Evidence] = field(default_factory=list)
     supporting_refs: list[str] = field(default_factory=list)  # for uncited claims
+    needs_look: bool = False  # `supported`, but the judge is not sure enough to pass it

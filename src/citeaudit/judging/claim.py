@@ -50,16 +50,22 @@ def judge_claim(
     judged = [
         judge.judge_source(claim, s, co_cited=co_cited, kind=kind, cited=cited) for s in with_text
     ]
-    best = max(judged, key=lambda j: (RANK[j.verdict], j.covered))
+    # a source the judge is sure of beats one it flags for a look
+    best = max(judged, key=lambda j: (RANK[j.verdict], not j.needs_look, j.covered))
     evidence = sorted((e for j in judged for e in j.evidence), key=lambda e: -e.score)[:3]
     if best.verdict in ("supported", "partially_supported"):
         evidence = best.evidence[:3]
     supporting = [s.ref for s, j in zip(with_text, judged, strict=True) if j.verdict == "supported"]
     gap = f"; no text to check for {', '.join(without)}" if without else ""
+    look = best.needs_look
     if cited:
-        return Judgment(best.verdict, best.reason + gap, evidence, supporting, best.covered)
+        return Judgment(
+            best.verdict, best.reason + gap, evidence, supporting, best.covered, needs_look=look
+        )
     if best.verdict == "supported":
         reason = f"uncited, but {', '.join(supporting)} would support it: cite it"
+        if look:
+            reason += "; needs an editor's look: the judge is not sure of it"
     elif best.verdict == "partially_supported":
         reason = f"uncited; {best.reason}"
     else:
@@ -78,4 +84,4 @@ def judge_claim(
                     f"{' and '.join(refs)} {'is' if len(refs) == 1 else 'are'} about {studied}"
                     for studied, refs in gaps.items()
                 )
-    return Judgment(best.verdict, reason + gap, evidence, supporting, best.covered)
+    return Judgment(best.verdict, reason + gap, evidence, supporting, best.covered, needs_look=look)

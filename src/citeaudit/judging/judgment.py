@@ -23,6 +23,9 @@ class Judgment:
     supporting_refs: list[str] = field(default_factory=list)
     covered: float = 0.0  # share of the claim supported, for ranking sources
     studied: str | None = None  # set when the source tests another intervention than claimed
+    # `supported`, but the judge is less sure than where its `supported` proved right 85 %
+    # of the time on pairs it had not seen: an editor must look before it is passed.
+    needs_look: bool = False
 
 
 class SourceJudge(Protocol):

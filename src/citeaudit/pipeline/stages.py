@@ -301,6 +301,7 @@ def audit_articles(
                     judgment.reason,
                     judgment.evidence,
                     judgment.supporting_refs,
+                    judgment.needs_look,
                 )  # type: ignore[arg-type]
             )
         validation = list(claims.validation)

@@ -25,7 +25,7 @@ from citeaudit.reporting.findings import report_findings
 
 # Lesser problems that still deserve a mark in the diff, by annotation type.
 _WARNING_CATEGORIES = frozenset(
-    {"retracted", "concern", "broken", "unsupported", "mismatch", "unverified"}
+    {"retracted", "concern", "broken", "unsupported", "look", "mismatch", "unverified"}
 )
 _NOTICE_CATEGORIES = frozenset({"partial", "details"})
 _ORDER = {"error": 0, "warning": 1, "notice": 2}

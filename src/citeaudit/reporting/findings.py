@@ -33,6 +33,7 @@ CATEGORY_ORDER: tuple[str, ...] = (
     "concern",  # a source under an expression of concern
     "broken",  # a DOI that does not resolve, a reference that matches nothing
     "unsupported",  # a claim its sources do not support (or contradict)
+    "look",  # a claim judged supported, but not surely enough to pass without an editor
     "mismatch",  # wrong metadata, ambiguous match
     "partial",  # a claim only partly supported
     "unverified",  # no registry answer
@@ -44,6 +45,7 @@ CATEGORY_TITLES: dict[str, str] = {
     "concern": "Expression of concern",
     "broken": "Broken reference",
     "unsupported": "Unsupported claim",
+    "look": "Claim needs an editor's look",
     "mismatch": "Reference details wrong",
     "partial": "Claim only partly supported",
     "unverified": "Reference not verified",

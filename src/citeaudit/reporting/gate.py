@@ -3,7 +3,8 @@
 Levels nest: `retracted` fails only on retracted or withdrawn sources; `broken` (the
 default) adds DOIs that do not resolve and references that match nothing;
 `mismatch` adds metadata errors and ambiguous matches; `unsupported` adds claims the
-sources do not support; `never` only reports. `unverified` (no definite registry
+sources do not support, and `supported` ones the judge is not sure enough of to pass
+(they need an editor's look); `never` only reports. `unverified` (no definite registry
 answer) fails only when asked for, because a registry outage is not the article's fault.
 """
 
@@ -16,7 +17,7 @@ FAIL_LEVELS: dict[str, frozenset[str]] = {
     "retracted": frozenset({"retracted"}),
     "broken": frozenset({"retracted", "broken"}),
     "mismatch": frozenset({"retracted", "broken", "mismatch"}),
-    "unsupported": frozenset({"retracted", "broken", "mismatch", "unsupported"}),
+    "unsupported": frozenset({"retracted", "broken", "mismatch", "unsupported", "look"}),
 }
 
 
@@ -82,9 +83,18 @@ def citation_findings(problem: dict[str, Any]) -> list[tuple[str, str]]:
 
 
 def claim_findings(claim: dict[str, Any]) -> list[tuple[str, str]]:
+    """A claim the sources do not support; and one the judge called supported without
+    being sure enough to pass it, which an editor must look at before it is."""
     if claim["verdict"] in ("unsupported", "contradicted"):
         return [
             ("unsupported", f"[{claim['id']}] claim {claim['verdict']}: {claim.get('reason', '')}")
+        ]
+    if claim.get("needs_look"):
+        return [
+            (
+                "look",
+                f"[{claim['id']}] claim needs an editor's look: {claim.get('reason', '')}",
+            )
         ]
     return []
 

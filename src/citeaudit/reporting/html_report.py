@@ -419,6 +419,10 @@ def _match_shown(ref: Mapping[str, Any]) -> str:
     return match
 
 
+# A `supported` the judge is not sure enough of to pass: not a pass until an editor looks.
+_LOOK_BADGE = Badge("Supported? Needs an editor's look", "warn", "⚑", "verdict", "needs_look")
+
+
 def _badge(table: Mapping[str, tuple[str, str, str]], value: str, kind: str) -> Badge:
     text, tone, icon = table.get(value, (value.replace("_", " ").capitalize(), "muted", "?"))
     return Badge(text, tone, icon, kind, value)
@@ -866,6 +870,7 @@ def _claim_view(
 ) -> ClaimView:
     text = str(claim.get("text") or "")
     verdict = str(claim.get("verdict"))
+    look = verdict == "supported" and bool(claim.get("needs_look"))
     words = content_words(text)
     evidence: list[EvidenceView] = []
     for item in claim.get("evidence") or []:
@@ -890,8 +895,8 @@ def _claim_view(
         line=int(claim.get("line") or 0),
         kind=str(claim.get("kind") or "").replace("_", " "),
         verdict=verdict,
-        badge=_badge(_VERDICTS, verdict, "verdict"),
-        problem=verdict != "supported",
+        badge=_LOOK_BADGE if look else _badge(_VERDICTS, verdict, "verdict"),
+        problem=verdict != "supported" or look,
         cited=bool(claim.get("cited")),
         reason=str(claim.get("reason") or ""),
         context=_highlight_claim(paragraph, text),
@@ -1056,7 +1061,13 @@ def _fixes(
                 ),
             )
         )
-    ranks = {"contradicted": 2, "unsupported": 2, "partially_supported": 4, "unverifiable": 6}
+    ranks = {
+        "contradicted": 2,
+        "unsupported": 2,
+        "partially_supported": 4,
+        "supported": 5,  # flagged for a look: the judge was not sure enough
+        "unverifiable": 6,
+    }
     kinds = {kind: n for n, kind in enumerate(CLAIM_KIND_ORDER)}
     for claim in claims:
         if not claim.problem:

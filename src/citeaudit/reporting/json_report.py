@@ -110,6 +110,7 @@ def build_report(
                 "reason": result.reason,
                 "evidence": [asdict(e) for e in result.evidence],
                 "supporting_refs": result.supporting_refs,
+                "needs_look": result.needs_look,
                 "paragraph": paragraph_text(article, sentence.paragraph) if sentence else None,
             }
         )
