@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from citeaudit.judging.claim import judge_claim
 from citeaudit.judging.evidence import SourceText
-from citeaudit.judging.population import studied_instead
+from citeaudit.judging.population import association_as_cause, studied_instead
 
 CLAIM = "Beetroot juice lowered blood pressure in people with hypertension."
 
@@ -85,3 +85,31 @@ def test_a_mixed_finding_is_not_read_as_no_effect():
         "Exercise reduced back pain in adults but did not improve sleep.",
     )
     assert judgment.verdict != "contradicted"
+
+
+COHORT = (
+    "In a prospective cohort of 90,000 adults, coffee drinking was associated with a lower "
+    "risk of liver cancer.",
+)
+
+
+def test_an_observational_study_is_not_support_for_a_cause():
+    judgment = _judge("Drinking coffee prevents liver cancer in adults.", *COHORT)
+    assert judgment.verdict != "supported"
+    assert "observational (cohort) study: it shows an association, not a cause" in judgment.reason
+
+
+def test_the_association_it_shows_is_supported_and_so_is_a_cause_a_trial_shows():
+    assert (
+        _judge(
+            "Coffee drinking is associated with a lower risk of liver cancer in adults.", *COHORT
+        ).verdict
+        == "supported"
+    )
+    trial = "In a randomized trial of 900 adults, coffee drinking prevented liver cancer."
+    assert _judge("Drinking coffee prevents liver cancer in adults.", trial).verdict == "supported"
+
+
+def test_naming_the_causes_of_a_disease_claims_no_cause():
+    claim = "Cancer is one of the main causes of death in high-income countries."
+    assert association_as_cause(claim, "A population-based cohort of 2 million adults.") is None

@@ -1,8 +1,12 @@
-"""Who a source studied: people, animals, or cells in a dish.
+"""Who a source studied (people, animals, or cells in a dish) and how: an observational
+study shows an association, not a cause.
 
 Why: "lowered blood pressure in people with hypertension" cited to a study in rats is
 the classic misuse of a source in health writing, and word overlap cannot see it (the
 rat study shares every word of the finding). An editor reads who was studied first.
+
+The same holds for design: "coffee prevents liver cancer" cited to a cohort study turns an
+association into a cause, the commonest overstatement in health news.
 
 The reading is deliberately cautious, because a wrong flag sends an editor after a
 problem that is not there: a source counts as a study of animals (or of cells) only
@@ -50,4 +54,34 @@ def studied_instead(claim: str, source_text: str) -> str | None:
     if _PEOPLE.search(source_text) or _HUMAN.search(source_text):
         return None
     found = _ANIMALS.search(source_text) or _CELLS.search(source_text)
+    return found.group(0).lower() if found else None
+
+
+# A claim that one thing causes, prevents or cures another, not that the two go together
+# ("causes" the verb: "one of the main causes of death" claims no cause of its own).
+_CAUSAL = re.compile(
+    r"\b(?:caused|causing|causes(?!\s+of\b)|(?:can|may|might|will|could|does|do|did|to)\s+"
+    r"cause|leads? to|led to|prevents?|prevented|cures?|cured|"
+    r"protects? against|makes? \w+ (?:worse|better)|triggers?)\b",
+    re.IGNORECASE,
+)
+_OBSERVATIONAL = re.compile(
+    r"\b(?:cohort|cross-sectional|case-control|observational|population-based|"
+    r"prospective(?:ly)? (?:study|studies|followed)|retrospective(?:ly)? (?:study|studies|analy\w+)|"
+    r"epidemiolog\w*)\b",
+    re.IGNORECASE,
+)
+_EXPERIMENT = re.compile(
+    r"\b(?:randomi[sz]ed|randomly assigned|trials?|placebo|intervention group|"
+    r"mendelian randomi[sz]ation)\b",
+    re.IGNORECASE,
+)
+
+
+def association_as_cause(claim: str, source_text: str) -> str | None:
+    """The design words of an observational source ("cohort") cited for a causal claim
+    ("prevents"); None when the claim says no cause or the source reports an experiment."""
+    if not _CAUSAL.search(claim) or _EXPERIMENT.search(source_text):
+        return None
+    found = _OBSERVATIONAL.search(source_text)
     return found.group(0).lower() if found else None

@@ -11,7 +11,8 @@ The rules, which every judge applies because they are what health writing needs:
 - a figure of the claim ("80-90%", "one in four", "half of") must be the source's, by value;
 - the intervention must match (a needling or injection study is not evidence for
   massage) and so must the body site (a neck-muscle study is not about the back);
-- a study of animals or cells is not evidence of what happens in people;
+- a study of animals or cells is not evidence of what happens in people, and an
+  observational study is not evidence that one thing causes another;
 - a hedged or negative finding ("neither supported nor refuted") is not support;
 - no text to judge from is `unverifiable`, never `unsupported`.
 """
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING
 from citeaudit.judging.evidence import SourceText, evidence_for, terms
 from citeaudit.judging.figures import figures, missing
 from citeaudit.judging.judgment import Judgment
-from citeaudit.judging.population import studied_instead
+from citeaudit.judging.population import association_as_cause, studied_instead
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -130,6 +131,7 @@ class Checks:
     efficacy: bool  # the claim says something works
     review: bool  # the source reviews others' findings rather than testing them
     population: str | None = None  # what the source studied instead of people ("rats")
+    observational: str | None = None  # an observational design cited for a cause ("cohort")
 
     def problems(self, ref: str) -> list[str]:
         """One clause per broken rule (figures aside), worded for an editor."""
@@ -152,6 +154,11 @@ class Checks:
             found.append(f"{ref} hedges its conclusion (\u201c{self.strong_hedge}\u201d)")
         if self.population:
             found.append(f"{ref} studied {self.population}, not people")
+        if self.observational:
+            found.append(
+                f"{ref} is an observational ({self.observational}) study: it shows an "
+                "association, not a cause"
+            )
         return found
 
     @property
@@ -190,6 +197,7 @@ def check_rules(claim: str, source: SourceText) -> Checks:
         efficacy=efficacy,
         review=source.kind == "review" or bool(_REVIEW.search(head)),
         population=studied_instead(claim, text),
+        observational=association_as_cause(claim, text),
     )
 
 
