@@ -113,3 +113,17 @@ def test_the_association_it_shows_is_supported_and_so_is_a_cause_a_trial_shows()
 def test_naming_the_causes_of_a_disease_claims_no_cause():
     claim = "Cancer is one of the main causes of death in high-income countries."
     assert association_as_cause(claim, "A population-based cohort of 2 million adults.") is None
+
+
+def test_a_study_of_adults_is_not_support_for_a_finding_in_children():
+    judgment = _judge(
+        "Vitamin D supplements prevent fractures in children.",
+        "In 2,000 postmenopausal women, vitamin D supplements prevented fractures.",
+    )
+    assert judgment.verdict != "supported"
+    assert "studied adults, not children" in judgment.reason
+    same = _judge(
+        "Vitamin D supplements reduce fractures in children.",
+        "In 2,000 children, vitamin D supplements reduced fractures.",
+    )
+    assert same.verdict == "supported"

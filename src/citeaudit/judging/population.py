@@ -85,3 +85,28 @@ def association_as_cause(claim: str, source_text: str) -> str | None:
         return None
     found = _OBSERVATIONAL.search(source_text)
     return found.group(0).lower() if found else None
+
+
+_CHILDREN = re.compile(
+    r"\b(?:children|child|kids|infants?|toddlers?|newborns?|neonates?|babies|adolescents?|"
+    r"teenagers?|teens|paediatric|pediatric|schoolchildren|boys|girls)\b",
+    re.IGNORECASE,
+)
+_ADULTS = re.compile(
+    r"\b(?:adults?|men|women|elderly|older people|aged (?:18|19|2\d|[3-9]\d)|"
+    r"postmenopausal|retirees?|veterans|middle-aged)\b",
+    re.IGNORECASE,
+)
+
+
+def other_age_group(claim: str, source_text: str) -> str | None:
+    """ "adults, not children" when the claim is about children and the source names
+    adults only, or the reverse; None when either names both or neither."""
+    claim_children, claim_adults = bool(_CHILDREN.search(claim)), bool(_ADULTS.search(claim))
+    source_children = bool(_CHILDREN.search(source_text))
+    source_adults = bool(_ADULTS.search(source_text))
+    if claim_children and not claim_adults and source_adults and not source_children:
+        return "adults, not children"
+    if claim_adults and not claim_children and source_children and not source_adults:
+        return "children, not adults"
+    return None

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from citeaudit.judging.evidence import SourceText, evidence_for, terms
 from citeaudit.judging.figures import figures, missing
 from citeaudit.judging.judgment import Judgment
-from citeaudit.judging.population import association_as_cause, studied_instead
+from citeaudit.judging.population import association_as_cause, other_age_group, studied_instead
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -131,6 +131,7 @@ class Checks:
     efficacy: bool  # the claim says something works
     review: bool  # the source reviews others' findings rather than testing them
     population: str | None = None  # what the source studied instead of people ("rats")
+    age_group: str | None = None  # "adults, not children": another age group than claimed
     observational: str | None = None  # an observational design cited for a cause ("cohort")
 
     def problems(self, ref: str) -> list[str]:
@@ -154,6 +155,8 @@ class Checks:
             found.append(f"{ref} hedges its conclusion (\u201c{self.strong_hedge}\u201d)")
         if self.population:
             found.append(f"{ref} studied {self.population}, not people")
+        elif self.age_group:
+            found.append(f"{ref} studied {self.age_group}")
         if self.observational:
             found.append(
                 f"{ref} is an observational ({self.observational}) study: it shows an "
@@ -197,6 +200,7 @@ def check_rules(claim: str, source: SourceText) -> Checks:
         efficacy=efficacy,
         review=source.kind == "review" or bool(_REVIEW.search(head)),
         population=studied_instead(claim, text),
+        age_group=other_age_group(claim, text),
         observational=association_as_cause(claim, text),
     )
 
