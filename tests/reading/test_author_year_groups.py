@@ -220,3 +220,20 @@ def test_a_part_of_years_alone_goes_with_the_names_before_it():
 def test_a_comma_before_et_al_in_running_text_still_names_the_authors():
     article = _article("As Chen, et al. (2003) showed, statins help adults.")
     assert article.sentences[0].refs == ("chen2003",)
+
+
+def test_numbered_entries_whose_year_carries_a_letter_are_read_and_cited():
+    refs = """## References
+
+1. Björk B . 2016a. Hybrid open access: a longitudinal study. Journal of Informetrics 10(4):919-932
+2. Björk B-C . 2016b. The open access movement at a crossroad. Learned Publishing 29(2):131-134
+3. Björk BC . 2017. Gold, green, and black open access. Learned Publishing 30:173-175
+"""
+    article = parse_article(
+        f"Social networks host many papers (Björk, 2016a; Björk, 2016b).\n\n{refs}",
+        name="p",
+        path="p.md",
+    )
+    assert len(article.references) == 3
+    assert len(article.sentences[0].refs) == 2
+    assert article.citation_problems == []

@@ -172,8 +172,8 @@ def looks_like_reference(line: str) -> bool:
     or, Vancouver-style, the entry ends with "Place: Publisher; Year".
     """
     number, text = strip_numbering(line)
-    # a work not yet out has "(in press)" where the year would be
-    has_year = bool(re.search(rf"\b{_YEAR}\b|\((?:in press|forthcoming)\)", text, re.I))
+    # "2016a" is a year too; a work not yet out has "(in press)" where the year would be
+    has_year = bool(re.search(rf"\b{_YEAR}[a-z]?\b|\((?:in press|forthcoming)\)", text, re.I))
     body = rf"(?:[{_UPPER}][\w'’&.-]*(?:\s+(?:of|for|and|on|the|in|&))*\s+)+[{_UPPER}][\w'’.-]*"
     corporate = bool(
         re.match(
