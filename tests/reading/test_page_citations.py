@@ -348,3 +348,22 @@ its optimum pH was close to 7 (Fu et al. <span class="CitationRef"><a href="#CR2
     cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
     assert set(cited["Unlike"].refs) == set(keys)
     assert "such as *Aspergillus*" in cited["Unlike"].text
+
+
+def test_a_paragraph_div_whose_first_words_are_few_is_still_a_paragraph():
+    page = f"""<html><body><article><h1>Peptidases</h1>{_MORE}
+<section><h2>Results</h2>
+<div class="Para">As shown in <span>Fig. 3</span>a, the optimum pH was 7; unlike the fungal
+carboxypeptidases of <em>Aspergillus</em> (Ichishima <span class="CitationRef"><a href="#CR1">1972</a></span>)
+and <em>Penicillium</em> (Yokoyama et al. <span class="CitationRef"><a href="#CR3">1974</a></span>),
+it resembled that of <em>Actinomucor</em> (Fu et al. <span class="CitationRef"><a href="#CR2">2011</a></span>).
+<figure class="Figure"><figcaption><div><p>Effect of pH on activity.</p></div></figcaption></figure>
+</div></section>
+<h2>References</h2><ol>
+<li id="CR1">Ichishima E (1972) Purification of an acid carboxypeptidase. Biochim Biophys Acta 258:274-288</li>
+<li id="CR2">Fu J, Li L, Yang XQ (2011) Specificity of carboxypeptidases from Actinomucor. Appl Biochem Biotech 165:1-9</li>
+<li id="CR3">Yokoyama S, Oobayashi A, Tanabe O (1974) Production of acid carboxypeptidase. Appl Microbiol 27:953-960</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
+    assert set(cited["As"].refs) == {ref.key for ref in article.references}

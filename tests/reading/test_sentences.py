@@ -44,6 +44,13 @@ from citeaudit.reading.sentences import split_sentences
             ],
         ),
         (
+            "It was moved into *S*. *lividans* 1326 by conjugation (Lee et al., 2008). It grew.",
+            [
+                "It was moved into *S*. *lividans* 1326 by conjugation (Lee et al., 2008).",
+                "It grew.",
+            ],
+        ),
+        (
             "The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002). It grew.",
             ["The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002).", "It grew."],
         ),

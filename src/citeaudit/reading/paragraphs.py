@@ -20,7 +20,7 @@ _BLOCKS = frozenset(
     }
 )
 _MOVABLE = frozenset({"figure", "table"})
-_MIN_TEXT = 20  # characters of its own text before a div counts as a paragraph
+_MIN_TEXT = 20  # characters of its own text (not its children's) to count as a paragraph
 
 
 def paragraph_divs(document) -> int:
@@ -29,7 +29,8 @@ def paragraph_divs(document) -> int:
     many were."""
     rewritten = 0
     for div in list(document.iter("div")):
-        if len((div.text or "").strip()) < _MIN_TEXT:
+        own = (div.text or "") + "".join(child.tail or "" for child in div)
+        if len(own.strip()) < _MIN_TEXT:
             continue
         movable = [child for child in div if isinstance(child.tag, str) and child.tag in _MOVABLE]
         if not movable:

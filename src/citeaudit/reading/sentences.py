@@ -26,10 +26,11 @@ _ABBREVIATIONS = (
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts|etc|"
     "sp|spp|subsp|ssp|var|cv"
 )
-# An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*"),
+# An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*",
+# "*S*. *lividans*"),
 # maybe closing an emphasis ("*et al.*"); a marker may follow it ("[4]", "[2014](...)").
 _ENDS_WITH_ABBREVIATION = re.compile(
-    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))\.[*_]{{0,2}}$",
+    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z])[*_]{{0,2}})\.[*_]{{0,2}}$",
     re.IGNORECASE,
 )
 _CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[,;:]")  # never a new sentence: "*, unpublished"
@@ -133,7 +134,10 @@ def split_sentences(text: str) -> list[str]:
                 or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
             )
         ):
-            glue = "" if piece[:1] in "*_)]" else " "  # "*et al.*" was cut inside its emphasis
+            # "*et al.*" was cut inside its emphasis: its closing "*" joins it; an opening
+            # one ("*S*. *lividans*") starts the next word
+            closing = piece[:1] in ")]" or (piece[:1] in "*_" and not piece[1:2].isalpha())
+            glue = "" if closing else " "
             sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
             sentences.append(piece)
