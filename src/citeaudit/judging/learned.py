@@ -300,6 +300,7 @@ def overrule(
         details = ([f"the figure {figures} appears nowhere in it"] if figures else []) + problems
         if details:
             covered, uncovered, _ = _aspect_outcomes(claim, source.sentences)
+            details = ([f"not found: {not_found(uncovered)}"] if uncovered else []) + details
             return Judgment(
                 "partially_supported",
                 f"{ref} supports part of it; " + "; ".join(details),

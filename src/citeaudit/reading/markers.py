@@ -387,36 +387,33 @@ def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) 
                     match.group(0), match.start(), match.end(), "author_year", cites=tuple(cites)
                 )
             )
-    for match in _NARRATIVE.finditer(text):
-        names = _NAMES_RE.match(match.group("names"))
-        if names is None or _MONTHS.match(names.group("first")):
-            continue
-        year_start = match.start() + match.group(0).rindex("(")
-        found.append(
-            Marker(
-                match.group(0),
-                match.start(),
-                match.end(),
-                "narrative",
-                cites=tuple(_cites(names, match.group("years"), match.group("pending"))),
-                keep=text[match.start() : year_start].rstrip(),
-            )
-        )
-    for match in _PENDING_CITE.finditer(text):
-        names = _NAMES_RE.match(match.group("names"))
-        if names is None or _MONTHS.match(names.group("first")):
-            continue
-        found.append(
-            Marker(
-                match.group(0),
-                match.start(),
-                match.end(),
-                "narrative",
-                cites=tuple(_cites(names, None, match.group("pending"))),
-                keep=match.group("names"),
-            )
-        )
+    for pattern in (_NARRATIVE, _PENDING_CITE):
+        found.extend(_narrative_markers(pattern, text))
     return _first_of_overlaps(found)
+
+
+def _narrative_markers(pattern: re.Pattern[str], text: str) -> list[Marker]:
+    """Names in running text with their year ("Hong (1994)") or "in press"; the names
+    stay in the sentence as its words."""
+    found = []
+    for match in pattern.finditer(text):
+        names = _NAMES_RE.match(match.group("names"))
+        if names is None or _MONTHS.match(names.group("first")):
+            continue
+        bracket = match.group(0).rfind("(")
+        end = match.start() + bracket if bracket > 0 else match.start("names") + len(match["names"])
+        years = match.groupdict().get("years")
+        found.append(
+            Marker(
+                match.group(0),
+                match.start(),
+                match.end(),
+                "narrative",
+                cites=tuple(_cites(names, years, match.group("pending"))),
+                keep=text[match.start() : end].rstrip(),
+            )
+        )
+    return found
 
 
 def _first_of_overlaps(found: list[Marker]) -> list[Marker]:
