@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from dataclasses import dataclass, field
 from importlib.resources import files
 from typing import Any
@@ -230,29 +229,19 @@ class LearnedJudge:
         checks = check_rules(claim, source)
         evidence = evidence_for(claim, source, top=3)
         strict = not cited or kind in STRICT_KINDS
-        judgment = combine(
-            claim, source, label, probabilities, found, checks, evidence, kind, strict=strict
+        return combine(
+            claim,
+            source,
+            label,
+            probabilities,
+            found,
+            checks,
+            evidence,
+            kind,
+            strict=strict,
+            confidence=self.model.support_confidence(probabilities),
+            threshold=self.model.support_threshold,
         )
-        if judgment.verdict != "supported" or label != "SUPPORT":
-            return judgment
-        return with_confidence(judgment, self.model, probabilities)
-
-
-def with_confidence(
-    judgment: Judgment, model: JudgeModel, probabilities: dict[str, float]
-) -> Judgment:
-    """The classifier's `supported`, with its calibrated confidence in the reason, and
-    flagged for an editor's look below the model's passing threshold."""
-    sure = model.support_confidence(probabilities)
-    judgment.reason = re.sub(r"judge \d+% sure", f"judge {_percent(sure)} sure", judgment.reason)
-    threshold = model.support_threshold
-    if threshold is not None and sure < threshold:
-        judgment.needs_look = True
-        judgment.reason += (
-            f"; needs an editor's look: below the {_percent(threshold)} from which the judge's "
-            "supported was right 85% of the time on claims it had not seen"
-        )
-    return judgment
 
 
 def _percent(value: float) -> str:
@@ -321,12 +310,15 @@ def combine(
     evidence: list,
     kind: str = "",
     strict: bool = False,
+    confidence: float | None = None,
+    threshold: float | None = None,
 ) -> Judgment:
     """The verdict and its one-line reason from the classifier's label and the rules
     (see the table in the module docstring).
 
     `strict`: the classifier's word is not enough and each part of the claim must be
-    found too (see STRICT_KINDS and uncited claims).
+    found too (see STRICT_KINDS and uncited claims). `confidence` is the calibrated
+    P(SUPPORT); a `supported` below `threshold` is flagged for an editor's look.
     """
     ref = source.ref
     covered, uncovered, _ = _aspect_outcomes(claim, source.sentences)
@@ -343,13 +335,22 @@ def combine(
             covered=len(covered) / (len(covered) + len(uncovered)),
             studied=checks.gap,
         )
-    sure = _percent(probabilities[label])
+    calibrated = confidence if label == "SUPPORT" and confidence is not None else None
+    sure = _percent(calibrated if calibrated is not None else probabilities[label])
     closest = f"its closest sentence shares {_percent(found.best_coverage)} of the claim's words"
     if label == "SUPPORT":
         reason = f"{ref} states this ({closest}; judge {sure} sure)"
         if checks.review and checks.efficacy:
             reason += "; it is a review of others' findings, weaker evidence than a trial"
-        return Judgment("supported", reason, evidence, covered=0.9 if checks.review else 1.0)
+        look = threshold is not None and calibrated is not None and calibrated < threshold
+        if look:
+            reason += (
+                f"; needs an editor's look: below the {_percent(threshold)} from which the "
+                "judge's supported was right 85% of the time on claims it had not seen"
+            )
+        return Judgment(
+            "supported", reason, evidence, covered=0.9 if checks.review else 1.0, needs_look=look
+        )
     problems = checks.problems(ref)
     figures = ", ".join(checks.figures_missing)
     if label == "REFUTE":
