@@ -328,6 +328,14 @@ longlines (<a href="#b4">Ulrich et al., 2007</a>).</p>
     assert not [p for p in article.citation_problems if "Bonnaterre" in p.marker]
 
 
+# A Springer-like reference list, linked from the paragraphs of the two tests below.
+_PEPTIDASE_REFERENCES = """<h2>References</h2><ol>
+<li id="CR1">Ichishima E (1972) Purification of an acid carboxypeptidase. Biochim Biophys Acta 258:274-288</li>
+<li id="CR2">Fu J, Li L, Yang XQ (2011) Specificity of carboxypeptidases from Actinomucor. Appl Biochem Biotech 165:1-9</li>
+<li id="CR3">Yokoyama S, Oobayashi A, Tanabe O (1974) Production of acid carboxypeptidase. Appl Microbiol 27:953-960</li>
+</ol></article></body></html>"""
+
+
 def test_a_paragraph_written_as_a_div_around_its_figure_keeps_its_words_and_citations():
     page = f"""<html><body><article><h1>Peptidases</h1>{_MORE}
 <section><h2>Results</h2>
@@ -338,11 +346,7 @@ its optimum pH was close to 7 (Fu et al. <span class="CitationRef"><a href="#CR2
 <figure class="Figure"><div class="MediaObject"><img src="f1.png"></div>
 <figcaption><div class="CaptionContent"><p>Effect of pH on activity.</p></div></figcaption></figure>
 </div></section>
-<h2>References</h2><ol>
-<li id="CR1">Ichishima E (1972) Purification of an acid carboxypeptidase. Biochim Biophys Acta 258:274-288</li>
-<li id="CR2">Fu J, Li L, Yang XQ (2011) Specificity of carboxypeptidases from Actinomucor. Appl Biochem Biotech 165:1-9</li>
-<li id="CR3">Yokoyama S, Oobayashi A, Tanabe O (1974) Production of acid carboxypeptidase. Appl Microbiol 27:953-960</li>
-</ol></article></body></html>"""
+{_PEPTIDASE_REFERENCES}"""
     article = parse_article(html_main_text(page), name="page", path="page.html")
     keys = [ref.key for ref in article.references]
     cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
@@ -359,11 +363,7 @@ and <em>Penicillium</em> (Yokoyama et al. <span class="CitationRef"><a href="#CR
 it resembled that of <em>Actinomucor</em> (Fu et al. <span class="CitationRef"><a href="#CR2">2011</a></span>).
 <figure class="Figure"><figcaption><div><p>Effect of pH on activity.</p></div></figcaption></figure>
 </div></section>
-<h2>References</h2><ol>
-<li id="CR1">Ichishima E (1972) Purification of an acid carboxypeptidase. Biochim Biophys Acta 258:274-288</li>
-<li id="CR2">Fu J, Li L, Yang XQ (2011) Specificity of carboxypeptidases from Actinomucor. Appl Biochem Biotech 165:1-9</li>
-<li id="CR3">Yokoyama S, Oobayashi A, Tanabe O (1974) Production of acid carboxypeptidase. Appl Microbiol 27:953-960</li>
-</ol></article></body></html>"""
+{_PEPTIDASE_REFERENCES}"""
     article = parse_article(html_main_text(page), name="page", path="page.html")
     cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
     assert set(cited["As"].refs) == {ref.key for ref in article.references}
