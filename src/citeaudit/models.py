@@ -7,7 +7,7 @@ so each stage can be tested without a network, a file system or Prefect.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 DoiStatus = Literal["resolves", "not_found", "invalid", "unverified"]
 MatchStatus = Literal["matched", "ambiguous", "not_found", "unverified"]
@@ -163,6 +163,17 @@ class Work:
     # When the record is itself a notice (Crossref `update-to`): {type, doi, date} of
     # the work it retracts or corrects.
     update_to: list[dict] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The fields as plain data, as `dataclasses.asdict` gives them but without its
+        recursive deep copy, which cost a cold run of 1,000 references a tenth of its
+        time: every value here is a scalar, a list of scalars or a list of flat dicts."""
+        return {
+            name: [dict(x) if isinstance(x, dict) else x for x in value]
+            if isinstance(value, list)
+            else value
+            for name, value in vars(self).items()
+        }
 
 
 @dataclass

@@ -10,6 +10,7 @@ import json
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from citeaudit.config import Settings
 from citeaudit.pipeline.options import RunOptions
@@ -99,6 +100,34 @@ def test_a_run_asks_its_dois_in_batches_and_concludes_as_one_reference_at_a_time
     assert len(_batched(registry, "openalex", before)) == 1
     asked_singly = _singles(registry, "crossref", before)
     assert not any(doi.lower() in path.lower() for doi in DOI_WORKS for path in asked_singly)
+
+
+def test_chunks_asked_ahead_keep_their_records_until_they_are_resolved(
+    registry: RegistryServer, settings: Settings, tmp_path: Path, monkeypatch
+):
+    """A long run asks the batches of the next chunks while one chunk resolves; no chunk
+    may forget the records fetched for the chunks after it (each DOI is asked once, in a
+    batch, and every reference concludes as when resolved alone)."""
+    from citeaudit.pipeline import resolution
+
+    monkeypatch.setattr(resolution, "CHUNK", 3)  # several chunks from one article
+    article = write_fault_article(registry, tmp_path / "many.md")
+    [parsed] = load_articles([article])
+    with_doi = [ref for ref in parsed.references if ref.doi]
+    assert len(with_doi) > resolution.CHUNK * (resolution.LOOKAHEAD + 1)
+    one_by_one = {
+        source_id(ref): resolve_reference(ref, Registries(settings)) for ref in parsed.references
+    }
+    before = len(registry.requests)
+    snapshots = resolve_sources(
+        [parsed], RunOptions(sources_dir=tmp_path / "s"), replace(settings, batch_size=2)
+    )
+    for sid, snapshot in snapshots.items():
+        assert _unscored(snapshot) == _unscored(one_by_one[sid]), sid
+    asked_singly = _singles(registry, "crossref", before) + _singles(registry, "openalex", before)
+    assert not any(doi.lower() in path.lower() for doi in DOI_WORKS for path in asked_singly)
+    batched = unquote(" ".join(_batched(registry, "crossref", before))).lower()
+    assert {doi: batched.count(doi.lower()) for doi in DOI_WORKS} == dict.fromkeys(DOI_WORKS, 1)
 
 
 def test_a_source_cited_by_many_articles_is_asked_once(

@@ -26,7 +26,7 @@ import ctypes
 import functools
 import json
 import logging
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass, field
@@ -58,6 +58,8 @@ logger = logging.getLogger(__name__)
 # References resolved per chunk: the next chunk's batches (20 requests per registry) are
 # asked while this one resolves; only a chunk's registry records are in memory at once.
 CHUNK = 300
+# Chunks whose registry batches are asked ahead of the one being resolved.
+LOOKAHEAD = 3
 
 # Fields of an answer that say when and by which route, not what: two snapshots that
 # differ only there (and in checked_at) say the same thing.
@@ -315,21 +317,22 @@ def _iter_online(
     def dois(part: list[str]) -> list[str]:
         return [unique[sid].doi or "" for sid in part if unique[sid].doi]
 
-    # Chunk after chunk: the next chunk's batches are asked while this chunk's
-    # references are resolved, and only one chunk of registry records is held at a time.
+    # Chunk after chunk: the batches of the next LOOKAHEAD chunks are asked while this
+    # chunk's references are resolved, so the registries' rate limits, not the chunking,
+    # set the pace; only those chunks' registry records are held at a time.
     try:
         with (
-            ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch") as ahead,
+            ThreadPoolExecutor(max_workers=LOOKAHEAD, thread_name_prefix="prefetch") as ahead,
             ThreadPoolExecutor(
                 max_workers=max(1, settings.workers), thread_name_prefix="ref"
             ) as pool,
         ):
-            pending = ahead.submit(bulk.prefetch, dois(parts[0])) if parts else None
+            pending = deque(ahead.submit(bulk.prefetch, dois(p)) for p in parts[:LOOKAHEAD])
             for number, part in enumerate(parts):
-                assert pending is not None
-                pending.result()
-                following = parts[number + 1] if number + 1 < len(parts) else []
-                pending = ahead.submit(bulk.prefetch, dois(following)) if following else None
+                pending.popleft().result()
+                if number + LOOKAHEAD < len(parts):
+                    pending.append(ahead.submit(bulk.prefetch, dois(parts[number + LOOKAHEAD])))
+                following = [d for p in parts[number + 1 : number + 1 + LOOKAHEAD] for d in dois(p)]
                 futures = {
                     pool.submit(_resolve_one, unique[sid], options.sources_dir, bulk): sid
                     for sid in part
@@ -352,7 +355,7 @@ def _iter_online(
                     done.append((sid, keep(snapshot)))
                     bar.update(1)
                 futures.clear()
-                bulk.keep_only(normalize_doi(d) for d in dois(following))
+                bulk.keep_only(normalize_doi(d) for d in following)
                 _release_freed_memory()
                 if cache is not None:  # per chunk: a run stopped part-way keeps its confirmations
                     cache.confirm_sources(confirmed)

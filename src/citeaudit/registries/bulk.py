@@ -150,6 +150,15 @@ class BulkRegistries:
         with self._lock:
             self._known[(registry, key)] = answer
 
+    def _count(self, request_to: str | None = None, **added: int) -> None:
+        """Add to the run's statistics; prefetches of several chunks run at once."""
+        with self._lock:
+            if request_to is not None:
+                requests = self.stats.batch_requests
+                requests[request_to] = requests.get(request_to, 0) + 1
+            for name, n in added.items():
+                setattr(self.stats, name, getattr(self.stats, name) + n)
+
     def keep_only(self, dois: Iterable[str]) -> None:
         """Forget this run's answers except those about `dois` (the next chunk's), so a
         long run holds one chunk of registry records at a time, not the archive's."""
@@ -166,7 +175,7 @@ class BulkRegistries:
         wanted = list(
             dict.fromkeys(d for d in (normalize_doi(x) for x in dois if x) if is_valid_doi(d))
         )
-        self.stats.dois += len(wanted)
+        self._count(dois=len(wanted))
         jobs: list[tuple[str, str, list[str]]] = []
         cached_by_registry: dict[str, dict[str, CachedAnswer]] = {}
         for registry in ("crossref", "openalex"):
@@ -180,7 +189,7 @@ class BulkRegistries:
                 state = self.cache.freshness(entry) if entry and self.cache else "stale"
                 if state == "fresh" and entry is not None:
                     self._remember(registry, doi, _from_cache(entry))
-                    self.stats.from_cache += 1
+                    self._count(from_cache=1)
                 elif BATCHABLE_DOI.match(doi):
                     (standing if state == "standing" else full).append(doi)
             size = max(1, min(self.settings.batch_size, 100))
@@ -217,11 +226,10 @@ class BulkRegistries:
             }
             for future in as_completed(futures):
                 registry, kind, chunk = futures[future]
-                counts = self.stats.batch_requests
-                counts[registry] = counts.get(registry, 0) + 1
+                self._count(request_to=registry)
                 answer = future.result()
                 if answer.status != "found":
-                    self.stats.failed_batches += 1
+                    self._count(failed_batches=1)
                     logger.info("%s batch of %d DOIs: %s", registry, len(chunk), answer.error)
                     continue  # these DOIs go the single-request way, with its retries
                 if kind == "full":
@@ -255,7 +263,7 @@ class BulkRegistries:
                 stored.append(
                     CachedAnswer(registry, doi, single.status, url, now, now, single.record)
                 )
-        self.stats.batched += len(chunk)
+        self._count(batched=len(chunk))
         if self.cache is not None:
             self.cache.put_answers(stored)
 
@@ -292,7 +300,7 @@ class BulkRegistries:
             )
             stored.append(entry)
             self._remember(registry, doi, _from_cache(entry))
-        self.stats.standing_checks += len(stored)
+        self._count(standing_checks=len(stored))
         if self.cache is not None:
             self.cache.put_answers(stored)
         return gone

@@ -8,7 +8,7 @@ ever see the normalised form, so they do not care which registry answered.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict
+from dataclasses import replace
 from typing import Any
 
 from citeaudit.doi import normalize_doi
@@ -284,7 +284,7 @@ def merge_works(crossref: Work | None, openalex: Work | None) -> Work | None:
         return openalex
     if openalex is None:
         return crossref
-    merged = Work(**asdict(crossref))
+    merged = replace(crossref, authors=list(crossref.authors), updates=list(crossref.updates))
     if not merged.abstract and openalex.abstract:
         merged.abstract, merged.abstract_source = openalex.abstract, openalex.abstract_source
     merged.pmid = merged.pmid or openalex.pmid

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import asdict
 from typing import Any
 
 from citeaudit.config import Settings
@@ -128,7 +127,7 @@ def resolve_reference(ref: Reference, registries: Registries) -> dict[str, Any]:
         "schema": SNAPSHOT_SCHEMA,
         "id": source_id(ref),
         "cited_as": cited_as(ref),
-        "work": asdict(work) if work else None,
+        "work": work.to_dict() if work else None,
         "doi": doi,
         "doi_status": doi_status,
         "match": match if work or match != "matched" else "unverified",
