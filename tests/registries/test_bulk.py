@@ -130,6 +130,25 @@ def test_chunks_asked_ahead_keep_their_records_until_they_are_resolved(
     assert {doi: batched.count(doi.lower()) for doi in DOI_WORKS} == dict.fromkeys(DOI_WORKS, 1)
 
 
+def test_a_resolution_leaves_the_cycle_collector_as_it_found_it(
+    registry: RegistryServer, settings: Settings, tmp_path: Path
+):
+    """The collector is paused while snapshots pile up; the caller's setting comes back."""
+    import gc
+
+    article = write_fault_article(registry, tmp_path / "many.md")
+    articles = load_articles([article])
+    assert gc.isenabled()
+    resolve_all(articles, RunOptions(sources_dir=tmp_path / "s"), settings, records=False)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        resolve_all(articles, RunOptions(sources_dir=tmp_path / "s"), settings, records=False)
+        assert not gc.isenabled(), "a caller that turned it off keeps it off"
+    finally:
+        gc.enable()
+
+
 def test_a_source_cited_by_many_articles_is_asked_once(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):

@@ -50,7 +50,12 @@ def cited_as(ref: Reference) -> dict[str, Any]:
 
 
 def snapshot_path(sources_dir: Path, ref: Reference) -> Path:
-    return sources_dir / f"{source_id(ref)}.json"
+    return source_file(sources_dir, source_id(ref))
+
+
+def source_file(sources_dir: Path, sid: str) -> Path:
+    """The snapshot file of the source with this id (for callers that hold the id)."""
+    return sources_dir / f"{sid}.json"
 
 
 def load_snapshot(sources_dir: Path, ref: Reference) -> dict[str, Any] | None:
@@ -71,11 +76,15 @@ def load_snapshot(sources_dir: Path, ref: Reference) -> dict[str, Any] | None:
     return data
 
 
-def save_snapshot(sources_dir: Path, ref: Reference, snapshot: dict[str, Any]) -> Path:
-    """Write atomically so a run killed mid-write never leaves a broken file behind."""
+def save_snapshot(
+    sources_dir: Path, ref: Reference, snapshot: dict[str, Any], *, sync_directory: bool = True
+) -> Path:
+    """Write atomically so a run killed mid-write never leaves a broken file behind.
+    A run writing many snapshots passes `sync_directory=False` and syncs `sources_dir`
+    once per chunk (`files.sync_directory`) before it records them as confirmed."""
     sources_dir.mkdir(parents=True, exist_ok=True)
     path = snapshot_path(sources_dir, ref)
-    atomic_write_text(path, snapshot_json(snapshot))
+    atomic_write_text(path, snapshot_json(snapshot), sync_directory=sync_directory)
     return path
 
 
