@@ -57,10 +57,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-# References resolved per chunk: the next chunk's batches (20 requests per registry) are
-# asked while this one resolves; only a chunk's registry records are in memory at once.
+# References resolved per chunk. The batches of the next LOOKAHEAD chunks are asked
+# while one resolves; only those chunks' registry records are in memory at once.
 CHUNK = 300
-# Chunks whose registry batches are asked ahead of the one being resolved.
 LOOKAHEAD = 3
 
 # Fields of an answer that say when and by which route, not what: two snapshots that
@@ -170,9 +169,8 @@ def resolve_all(
             articles, options, settings, records=records, progress=progress, tally=tally
         ):
             tally.snapshots[sid] = snapshot
-    if len(tally.snapshots) > 1:  # in the articles' order
-        order = {source_id(ref): None for article in articles for ref in article.references}
-        tally.snapshots = {sid: tally.snapshots[sid] for sid in order if sid in tally.snapshots}
+    order = {source_id(ref): None for article in articles for ref in article.references}
+    tally.snapshots = {sid: tally.snapshots[sid] for sid in order if sid in tally.snapshots}
     return tally
 
 

@@ -160,8 +160,8 @@ class BulkRegistries:
                 setattr(self.stats, name, getattr(self.stats, name) + n)
 
     def keep_only(self, dois: Iterable[str]) -> None:
-        """Forget this run's answers except those about `dois` (the next chunk's), so a
-        long run holds one chunk of registry records at a time, not the archive's."""
+        """Forget this run's answers except those about `dois` (the chunks asked ahead),
+        so a long run holds a few chunks of registry records at a time, not the archive's."""
         keep = set(dois)
         with self._lock:
             for known in [k for k in self._known if k[1] not in keep]:
