@@ -582,6 +582,7 @@ class RecordedRequest(NamedTuple):
     path: str
     query: str
     headers: dict[str, str]
+    peer: str = ""  # the client's "host:port": requests on one kept-alive connection share it
 
     @property
     def params(self) -> dict[str, list[str]]:
@@ -972,12 +973,14 @@ class RegistryServer:
 
     # -- dispatch ----------------------------------------------------------------------------
 
-    def _handle(self, method: str, target: str, headers: dict[str, str]) -> Response:
+    def _handle(
+        self, method: str, target: str, headers: dict[str, str], peer: str = ""
+    ) -> Response:
         """Route one request through rate limits, latency and faults to a registry handler."""
         raw_path, _, query = target.partition("?")
         if raw_path == "/_stats":  # for a benchmark running the server in another process
             return _json_response(self.stats())
-        self._record(RecordedRequest(method, raw_path, query, headers))
+        self._record(RecordedRequest(method, raw_path, query, headers, peer))
         service = raw_path.lstrip("/").split("/", 1)[0]
         limiter = self._rate_limiters.get(service)
         if limiter is not None and not limiter.try_enter():
@@ -1546,7 +1549,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.rfile.read(length)
         headers = {k.lower(): v for k, v in self.headers.items()}
         try:
-            response = self.server.registry._handle(method, self.path, headers)
+            peer = "{}:{}".format(*self.client_address[:2])
+            response = self.server.registry._handle(method, self.path, headers, peer)
         except _Reset:
             self._reset()
             return

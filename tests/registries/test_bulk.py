@@ -130,6 +130,40 @@ def test_chunks_asked_ahead_keep_their_records_until_they_are_resolved(
     assert {doi: batched.count(doi.lower()) for doi in DOI_WORKS} == dict.fromkeys(DOI_WORKS, 1)
 
 
+def test_the_batches_of_the_chunk_resolved_next_are_asked_before_those_after_it(
+    registry: RegistryServer, settings: Settings, tmp_path: Path, monkeypatch
+):
+    """Batches asked ahead queue behind those of the chunk being waited for: with one
+    Crossref request at a time, Crossref is asked about the DOIs in the order the
+    references are resolved, never a later chunk's before an earlier one's."""
+    from urllib.parse import parse_qs
+
+    from citeaudit.doi import normalize_doi
+    from citeaudit.pipeline import resolution
+    from citeaudit.registries.bulk import BATCHABLE_DOI
+
+    monkeypatch.setattr(resolution, "CHUNK", 3)
+    article = write_fault_article(registry, tmp_path / "many.md")
+    [parsed] = load_articles([article])
+    expected = list(
+        dict.fromkeys(
+            normalize_doi(ref.doi)
+            for ref in parsed.references
+            if ref.doi and BATCHABLE_DOI.match(normalize_doi(ref.doi))
+        )
+    )
+    assert len(expected) > resolution.CHUNK * (resolution.LOOKAHEAD + 1)
+    before = len(registry.requests)
+    one_at_a_time = replace(settings, batch_size=2, crossref_concurrency=1)
+    resolve_sources([parsed], RunOptions(sources_dir=tmp_path / "s"), one_at_a_time)
+    asked = [
+        normalize_doi(value.removeprefix("doi:"))
+        for query in _batched(registry, "crossref", before)
+        for value in parse_qs(query)["filter"][0].split(",")
+    ]
+    assert asked == expected
+
+
 def test_a_resolution_leaves_the_cycle_collector_as_it_found_it(
     registry: RegistryServer, settings: Settings, tmp_path: Path
 ):

@@ -281,10 +281,10 @@ def iter_resolution(
     )
     cache = open_cache(settings.cache_path, settings.metadata_ttl, settings.standing_ttl, scope)
     try:
-        bulk = BulkRegistries(Registries(settings), settings, cache)
-        yield from _iter_online(
-            unique, articles, options, settings, cache, bulk, keep, progress, tally
-        )
+        with BulkRegistries(Registries(settings), settings, cache) as bulk:
+            yield from _iter_online(
+                unique, articles, options, settings, cache, bulk, keep, progress, tally
+            )
     finally:
         if cache is not None:
             cache.close()
@@ -342,17 +342,14 @@ def _iter_online(
     # chunk's references are resolved, so the registries' rate limits, not the chunking,
     # set the pace; only those chunks' registry records are held at a time.
     try:
-        with (
-            ThreadPoolExecutor(max_workers=LOOKAHEAD, thread_name_prefix="prefetch") as ahead,
-            ThreadPoolExecutor(
-                max_workers=max(1, settings.workers), thread_name_prefix="ref"
-            ) as pool,
-        ):
-            pending = deque(ahead.submit(bulk.prefetch, dois(p)) for p in parts[:LOOKAHEAD])
+        with ThreadPoolExecutor(
+            max_workers=max(1, settings.workers), thread_name_prefix="ref"
+        ) as pool:
+            pending = deque(bulk.ask_ahead(dois(p)) for p in parts[:LOOKAHEAD])
             for number, part in enumerate(parts):
-                pending.popleft().result()
+                pending.popleft().wait()
                 if number + LOOKAHEAD < len(parts):
-                    pending.append(ahead.submit(bulk.prefetch, dois(parts[number + LOOKAHEAD])))
+                    pending.append(bulk.ask_ahead(dois(parts[number + LOOKAHEAD])))
                 following = [d for p in parts[number + 1 : number + 1 + LOOKAHEAD] for d in dois(p)]
                 futures = {
                     pool.submit(_resolve_one, unique[sid], options.sources_dir, bulk): sid

@@ -30,7 +30,7 @@ import logging
 import re
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -100,6 +100,7 @@ class BulkRegistries:
         self.stats = BulkStats()
         self._known: dict[tuple[str, str], RegistryAnswer] = {}
         self._lock = threading.Lock()
+        self._pools: dict[str, ThreadPoolExecutor] = {}  # batches, one pool per registry
         self.crossref = _View(
             self, registries.crossref, {"work": "crossref", "search": "crossref_search"}
         )
@@ -172,6 +173,17 @@ class BulkRegistries:
     def prefetch(self, dois: Iterable[str]) -> BulkStats:
         """Ask Crossref and OpenAlex about these DOIs in batches, concurrently, within the
         limits; answers still fresh in the cache are not asked again."""
+        self.ask_ahead(dois).wait()
+        return self.stats
+
+    def ask_ahead(self, dois: Iterable[str]) -> Prefetch:
+        """Queue the batches for these DOIs and return at once; `wait()` on the result.
+
+        Batches run on one pool per registry, sized to its concurrency limit, in the
+        order they were queued: the batches of the chunk a run resolves next go out
+        before those of the chunks after it, whatever the order in which the registry's
+        throttle lets waiting threads through.
+        """
         wanted = list(
             dict.fromkeys(d for d in (normalize_doi(x) for x in dois if x) if is_valid_doi(d))
         )
@@ -195,50 +207,63 @@ class BulkRegistries:
             size = max(1, min(self.settings.batch_size, 100))
             jobs += [(registry, "full", chunk) for chunk in chunks(full, size)]
             jobs += [(registry, "standing", chunk) for chunk in chunks(standing, size)]
-        refetch = self._run_jobs(jobs, cached_by_registry)
-        if refetch:  # standing checks that found a DOI gone: ask for the whole record
-            size = max(1, min(self.settings.batch_size, 100))
-            self._run_jobs(
-                [(r, "full", c) for r, dois_ in refetch.items() for c in chunks(dois_, size)],
-                cached_by_registry,
-            )
-        return self.stats
+        return Prefetch(self, self.queue_batches(jobs, cached_by_registry), cached_by_registry)
 
-    def _run_jobs(
+    def close(self) -> None:
+        """Stop the batch pools (queued batches still run)."""
+        with self._lock:
+            pools, self._pools = self._pools, {}
+        for pool in pools.values():
+            pool.shutdown(wait=True)
+
+    def __enter__(self) -> BulkRegistries:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def _pool(self, registry: str) -> ThreadPoolExecutor:
+        with self._lock:
+            pool = self._pools.get(registry)
+            if pool is None:
+                workers = (
+                    self.settings.crossref_concurrency
+                    if registry == "crossref"
+                    else self.settings.openalex_concurrency
+                )
+                pool = ThreadPoolExecutor(
+                    max_workers=max(1, workers), thread_name_prefix=f"batch-{registry}"
+                )
+                self._pools[registry] = pool
+            return pool
+
+    def queue_batches(
         self,
         jobs: list[tuple[str, str, list[str]]],
         cached: dict[str, dict[str, CachedAnswer]],
-    ) -> dict[str, list[str]]:
-        if not jobs:
-            return {}
-        refetch: dict[str, list[str]] = {}
-        clients = {"crossref": self.real.crossref, "openalex": self.real.openalex}
-        workers = self.settings.crossref_concurrency + self.settings.openalex_concurrency
-        with ThreadPoolExecutor(max_workers=max(2, workers), thread_name_prefix="batch") as pool:
-            futures = {
-                pool.submit(
-                    clients[registry].works_by_dois
-                    if kind == "full"
-                    else clients[registry].standing_by_dois,
-                    chunk,
-                ): (registry, kind, chunk)
-                for registry, kind, chunk in jobs
-            }
-            for future in as_completed(futures):
-                registry, kind, chunk = futures[future]
-                self._count(request_to=registry)
-                answer = future.result()
-                if answer.status != "found":
-                    self._count(failed_batches=1)
-                    logger.info("%s batch of %d DOIs: %s", registry, len(chunk), answer.error)
-                    continue  # these DOIs go the single-request way, with its retries
-                if kind == "full":
-                    self._store_full(registry, chunk, answer)
-                else:
-                    gone = self._store_standing(registry, chunk, answer, cached[registry])
-                    if gone:
-                        refetch.setdefault(registry, []).extend(gone)
-        return refetch
+    ) -> list[Future[tuple[str, list[str]]]]:
+        """Each (registry, kind, DOIs) job on its registry's pool, in this order."""
+        return [
+            self._pool(registry).submit(self._run_job, registry, kind, chunk, cached[registry])
+            for registry, kind, chunk in jobs
+        ]
+
+    def _run_job(
+        self, registry: str, kind: str, chunk: list[str], cached: dict[str, CachedAnswer]
+    ) -> tuple[str, list[str]]:
+        """One batch, asked and stored: (registry, the DOIs a standing check found gone)."""
+        client = self.real.crossref if registry == "crossref" else self.real.openalex
+        ask = client.works_by_dois if kind == "full" else client.standing_by_dois
+        answer = ask(chunk)
+        self._count(request_to=registry)
+        if answer.status != "found":
+            self._count(failed_batches=1)
+            logger.info("%s batch of %d DOIs: %s", registry, len(chunk), answer.error)
+            return registry, []  # these DOIs go the single-request way, with its retries
+        if kind == "full":
+            self._store_full(registry, chunk, answer)
+            return registry, []
+        return registry, self._store_standing(registry, chunk, answer, cached)
 
     def _single_url(self, registry: str, doi: str) -> str:
         base = self.settings.crossref_url if registry == "crossref" else self.settings.openalex_url
@@ -304,6 +329,34 @@ class BulkRegistries:
         if self.cache is not None:
             self.cache.put_answers(stored)
         return gone
+
+
+class Prefetch:
+    """Batches queued by `BulkRegistries.ask_ahead`; `wait()` returns when all are in."""
+
+    def __init__(
+        self,
+        bulk: BulkRegistries,
+        futures: list[Future[tuple[str, list[str]]]],
+        cached: dict[str, dict[str, CachedAnswer]],
+    ):
+        self._bulk = bulk
+        self._futures = futures
+        self._cached = cached
+
+    def wait(self) -> None:
+        """Until every batch is answered and stored; then the whole records of DOIs
+        that a standing check found gone are asked for, and waited for too."""
+        refetch: dict[str, list[str]] = {}
+        for future in self._futures:
+            registry, gone = future.result()
+            if gone:
+                refetch.setdefault(registry, []).extend(gone)
+        if refetch:
+            size = max(1, min(self._bulk.settings.batch_size, 100))
+            jobs = [(r, "full", c) for r, dois in refetch.items() for c in chunks(dois, size)]
+            for future in self._bulk.queue_batches(jobs, self._cached):
+                future.result()
 
 
 class _View:

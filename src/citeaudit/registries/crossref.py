@@ -16,6 +16,7 @@ from habanero import Crossref
 from habanero.exceptions import RequestError
 
 from citeaudit.config import Settings
+from citeaudit.registries import habanero_pool
 from citeaudit.registries.answers import (
     CircuitBreaker,
     NotFound,
@@ -29,6 +30,7 @@ from citeaudit.registries.limits import ask_throttled, throttle_for
 class CrossrefClient:
     def __init__(self, settings: Settings):
         self.settings = settings
+        habanero_pool.install()  # one keep-alive client for all of habanero's requests
         self._cr = Crossref(
             base_url=settings.crossref_url,
             mailto=settings.mailto or "",

@@ -1,0 +1,48 @@
+"""Crossref through habanero keeps one connection open across requests.
+
+habanero builds a new HTTP client for every request (reading the CA bundle again and
+opening a new connection each time); citeaudit gives it one pooled client, so a run's
+Crossref requests go over a kept-alive connection, as they would from a browser."""
+
+from __future__ import annotations
+
+from citeaudit.config import Settings
+from citeaudit.registries import habanero_pool
+from citeaudit.registries.crossref import CrossrefClient
+from registry_server import RegistryServer
+
+
+def test_crossref_requests_in_sequence_reuse_one_connection(
+    registry: RegistryServer, settings: Settings
+):
+    client = CrossrefClient(settings)
+    dois = registry.crossref_dois()[:3]
+    before = len(registry.requests_for("crossref"))
+    answers = [client.work(doi) for doi in dois]
+    assert [a.status for a in answers] == ["found"] * 3
+    peers = {r.peer for r in registry.requests_for("crossref")[before:]}
+    assert len(peers) == 1, peers
+
+
+def test_crossref_requests_still_say_who_is_asking_and_find_nothing_that_is_not_there(
+    registry: RegistryServer, settings: Settings
+):
+    """The pooled client sends what habanero sends (the mailto in the User-Agent) and a
+    404 is still a definite "not found", not a transport error."""
+    client = CrossrefClient(settings)
+    before = len(registry.requests_for("crossref"))
+    answer = client.work("10.5555/no-such-work-anywhere")
+    assert answer.status == "not_found"
+    [asked] = registry.requests_for("crossref")[before:]
+    assert "mailto:editor@example.org" in asked.headers["user-agent"]
+    assert habanero_pool.installed()
+
+
+def test_options_only_the_module_function_takes_still_reach_it(registry: RegistryServer):
+    """A habanero call with an option the shared client cannot take per request (here
+    `trust_env`) is made by httpx2's own `get`, as before, and answers the same."""
+    url = f"{registry.crossref_url}/works/{registry.crossref_dois()[0]}"
+    pooled = habanero_pool.pooled_get(url, timeout=5)
+    separate = habanero_pool.pooled_get(url, timeout=5, trust_env=False)
+    assert pooled.status_code == separate.status_code == 200
+    assert pooled.json() == separate.json()
