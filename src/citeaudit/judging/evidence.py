@@ -13,7 +13,7 @@ import threading
 from dataclasses import dataclass
 from functools import lru_cache
 
-import snowballstemmer
+import Stemmer
 from rank_bm25 import BM25Okapi
 
 from citeaudit.models import Evidence
@@ -45,17 +45,17 @@ _WORD = re.compile(r"[a-z][a-z0-9\-]*[a-z0-9]|[a-z]")
 _local = threading.local()
 
 
-def _stemmer() -> snowballstemmer.stemmer:
-    """One stemmer per thread: snowball stemmers keep state and break when shared
+def _stemmer() -> Stemmer.Stemmer:
+    """One stemmer per thread: a Snowball stemmer keeps state and must not be shared
     between the threads of a task runner."""
     if not hasattr(_local, "stemmer"):
-        _local.stemmer = snowballstemmer.stemmer("english")
+        _local.stemmer = Stemmer.Stemmer("english")
     return _local.stemmer
 
 
 @lru_cache(maxsize=200_000)
 def _stem(word: str) -> str:
-    """Snowball is pure Python and slow; a vocabulary is small, so each word is stemmed once."""
+    """A vocabulary is small, so each word is stemmed once."""
     return str(_stemmer().stemWord(word))
 
 

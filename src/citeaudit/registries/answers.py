@@ -25,9 +25,10 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from tenacity import RetryCallState, Retrying, stop_after_attempt, wait_random_exponential
+if TYPE_CHECKING:
+    from tenacity import RetryCallState
 
 AnswerStatus = Literal["found", "not_found", "error"]
 
@@ -222,6 +223,10 @@ def ask(
     `call` raises NotFound for a definite absence and TransientError for anything
     that is not an answer; any other exception is a bug in the caller and propagates.
     """
+    # Imported here: tenacity brings asyncio (and tornado, where installed) with it,
+    # which an offline check, that never asks a registry, would compile and load for nothing.
+    from tenacity import Retrying, stop_after_attempt, wait_random_exponential
+
     secrets = tuple(secrets)
     if breaker is not None and (refusal := breaker.refusal()) is not None:
         return RegistryAnswer(registry, "error", url, now_iso(), None, redact(refusal, secrets))
