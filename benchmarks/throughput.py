@@ -103,6 +103,15 @@ class Server:
             self.stop()
             raise RuntimeError("the registry server did not start")
 
+    def cpu_seconds(self) -> float:
+        """CPU time (user + system) the server process has used so far; 0.0 where /proc
+        is not there to say."""
+        try:
+            fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return 0.0
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stats(self) -> dict[str, Any]:
         with urllib.request.urlopen(f"{self.base}/_stats", timeout=10) as response:
             return json.loads(response.read())
@@ -225,6 +234,11 @@ def fresh_clone_start(workdir: Path) -> dict[str, float] | None:
     return times
 
 
+def _own_cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def peak_rss_mb() -> float:
     """This process's peak resident memory (VmHWM): unlike getrusage's ru_maxrss, it is not
     inherited from the parent a child was forked from."""
@@ -310,7 +324,12 @@ def main(argv: list[str] | None = None) -> int:
             naive_stats = server.stats()
 
             paths = write_articles(work / "articles", 0, args.refs)
+            # Where the cold run's time goes on a machine shared with the simulated
+            # registries: this process's CPU (all threads) and the server's, meanwhile.
+            server_cpu, own_cpu = server.cpu_seconds(), _own_cpu_seconds()
             seconds, result = resolve_timed(paths, work / "sources", settings)
+            figures["cold_cpu_s"] = _own_cpu_seconds() - own_cpu
+            figures["cold_server_cpu_s"] = server.cpu_seconds() - server_cpu
             after = server.stats()
             figures["cold_s"] = seconds
             figures["refs_per_s"] = args.refs / seconds
@@ -369,6 +388,8 @@ def print_table(f: dict[str, Any]) -> None:
          f"{f['naive_refs_per_s']:.1f} refs/s", requests(f["naive_requests"])),
         (f"batched, cold ({f['refs']} refs)",
          f"{f['refs_per_s']:.1f} refs/s ({f['cold_s']:.2f} s)", requests(f["requests"])),
+        ("  CPU meanwhile: citeaudit (all threads) / simulated registries",
+         f"{f['cold_cpu_s']:.2f} s / {f['cold_server_cpu_s']:.2f} s", "two cores shared"),
         ("speedup", f"{f['speedup']:.0f}x", ""),
         (f"warm re-run ({f['warm_refs']} refs, all cached)",
          f"{f['warm_s']:.2f} s", f"{f['warm_requests']} requests"),
