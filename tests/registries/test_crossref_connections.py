@@ -46,3 +46,29 @@ def test_options_only_the_module_function_takes_still_reach_it(registry: Registr
     separate = habanero_pool.pooled_get(url, timeout=5, trust_env=False)
     assert pooled.status_code == separate.status_code == 200
     assert pooled.json() == separate.json()
+
+
+def _ask_once(settings: Settings, doi: str) -> None:
+    import sys
+
+    sys.exit(0 if CrossrefClient(settings).work(doi).status == "found" else 1)
+
+
+def test_a_forked_process_opens_its_own_connection(registry: RegistryServer, settings: Settings):
+    """Two processes writing to one socket would mix their requests; a child forked after
+    the parent's requests asks over a connection of its own."""
+    import multiprocessing
+
+    client = CrossrefClient(settings)
+    doi = registry.crossref_dois()[0]
+    before = len(registry.requests_for("crossref"))
+    assert client.work(doi).status == "found"
+    child = multiprocessing.get_context("fork").Process(target=_ask_once, args=(settings, doi))
+    child.start()
+    child.join(60)
+    assert child.exitcode == 0
+    assert client.work(doi).status == "found"
+    parent_first, in_child, parent_again = (
+        r.peer for r in registry.requests_for("crossref")[before:]
+    )
+    assert parent_first == parent_again != in_child

@@ -16,6 +16,7 @@ unless asked, the caller's timeout, the environment's proxies (`trust_env`).
 
 from __future__ import annotations
 
+import os
 import threading
 import types
 from typing import Any
@@ -39,6 +40,15 @@ def shared_client() -> httpx2.Client:
         if _client is None:
             _client = httpx2.Client(follow_redirects=False)
         return _client
+
+
+def _forget_in_child() -> None:
+    """A forked child must not share the parent's open connections: it makes its own."""
+    global _client, _lock
+    _client, _lock = None, threading.Lock()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 def pooled_get(url: Any, **options: Any) -> httpx2.Response:
