@@ -58,9 +58,22 @@ def _reference_keys(article: Article, openings: list[str]) -> dict[int, str | No
     """Labelled list position -> citeaudit's reference key (None when none is close)."""
     raws = [_plain(ref.raw) for ref in article.references]
     keys: dict[int, str | None] = {}
+    # Entries whose first 60 characters are the same ("Merola, I., ... (2012a)" and
+    # "(2012b)") take the matching references in list order, not the first one twice.
+    taken: dict[str, set[int]] = {}
     for position, opening in enumerate(openings, start=1):
-        found = process.extractOne(_plain(opening), raws, scorer=fuzz.partial_ratio)
-        keys[position] = article.references[found[2]].key if found and found[1] >= 85 else None
+        used = taken.setdefault(opening, set())
+        found = [
+            f
+            for f in process.extract(_plain(opening), raws, scorer=fuzz.partial_ratio, limit=8)
+            if f[1] >= 85
+        ]
+        best = [f for f in found if f[1] == found[0][1]] if found else []
+        pick = next((f for f in sorted(best, key=lambda f: f[2]) if f[2] not in used), None)
+        pick = pick or (found[0] if found else None)
+        if pick is not None:
+            used.add(pick[2])
+        keys[position] = article.references[pick[2]].key if pick is not None else None
     return keys
 
 

@@ -367,3 +367,124 @@ it resembled that of <em>Actinomucor</em> (Fu et al. <span class="CitationRef"><
     article = parse_article(html_main_text(page), name="page", path="page.html")
     cited = {s.text.split()[0]: s for s in article.sentences if s.refs}
     assert set(cited["As"].refs) == {ref.key for ref in article.references}
+
+
+# A page laid out as pubs.acs.org lays out a JACS article: paragraphs are <div>s with
+# subscripts, markers are script links naming their entry in `onclick`, works grouped
+# under one number are lettered, each entry carries a hidden SciFinder record, and the
+# entries' titles are namespaced tags. (Made up for the test; the shapes are ACS's.)
+_ACS_PAGE = """<html><body><div class="hlFld-Fulltext">
+<h2>Introduction</h2>
+<div class="NLM_p">Metal-organic frameworks built from [Cu<sub>2</sub>(COO)<sub>4</sub>] units
+store H<sub>2</sub> well.<a href="JavaScript:void(0);" onclick="showRef(event, 'ref1'); return false;">(1)</a>
+Longer linkers raise the porosity.<a href="JavaScript:void(0);" onclick="showRef(event, 'cit2b'); return false;">(2b)</a>
+But the networks interpenetrate.<a href="JavaScript:void(0);" onclick="showRef(event, 'ref2 ref3'); return false;">(2, 3)</a>
+Methyl groups block the windows.<a href="JavaScript:void(0);" onclick="showRef(event, 'cit1b'); return false;">(1b, 3)</a>
+Nets were described first in a review.<a href="JavaScript:void(0);" onclick="showRef(event, 'ref3'); return false;">(3)</a></div>
+<h2>References</h2>
+<ol>
+<li id="ref1"><div class="reference"><a href="JavaScript:void(0);" onclick="showRef(event, 'ref1')">1. </a>
+<div class="NLM_citation" id="cit1a">(a) Lin, X.; Jia, J. <cas:atitle>Cages of copper</cas:atitle> CrystEngComm 2007, 9, 438-448</div>
+<div class="NLM_citation" id="cit1b">(b) Dinca, M.; Long, J. R. Angew. Chem., Int. Ed. 2008, 47, 6766-6779</div>
+<div class="casRecord">Hydrogen storage in microporous metal-organic frameworks with exposed metal sites. A review of everything.</div></div></li>
+<li id="ref2"><div class="reference"><a href="JavaScript:void(0);" onclick="showRef(event, 'ref2')">2. </a>
+<div class="NLM_citation" id="cit2a">(a) Zhao, D.; Yuan, D. Acc. Chem. Res. 2011, 44, 123-133</div>
+<div class="NLM_citation" id="cit2b">(b) Lu, W.; Wei, Z. Chem. Soc. Rev. 2014, 43, 5561-5593</div></div></li>
+<li id="ref3"><div class="reference"><a href="JavaScript:void(0);" onclick="showRef(event, 'ref3')">3. </a>
+<div class="NLM_citation" id="cit3">Okeeffe, M.; Yaghi, O. M. Chem. Rev. 2012, 112, 675-702</div></div></li>
+</ol></div></body></html>"""
+
+
+def test_a_page_with_namespaced_tags_and_paragraph_divs_is_read_whole():
+    """trafilatura cannot copy a tag named `cas:atitle` and dropped the whole page; and
+    a paragraph <div> with subscripts came out cut at each subscript."""
+    article = parse_article(html_main_text(_ACS_PAGE), name="acs", path="acs.html")
+    first = next(s for s in article.sentences if s.text.startswith("Metal-organic"))
+    assert "[Cu2(COO)4] units store H2 well" in first.text.replace("<sub>", "")
+    assert len(article.references) == 3
+
+
+def test_a_list_holding_a_namespaced_tag_does_not_lose_the_page():
+    """trafilatura cannot copy an element named `cas:atitle` inside a list, and gave up
+    on the whole page ("no article text found"); such a tag is read as its words."""
+    page = """<html><body><article><h1>Frameworks</h1>
+<p>Copper frameworks store hydrogen well, as several groups have shown in the last decade.</p>
+<ul><li>Cages: <cas:atitle>cages of copper</cas:atitle> hold gas at low pressure in every sample.</li>
+<li>Windows: methyl groups block them in the second framework we made for this study.</li></ul>
+<p>Both frameworks were made from the same copper salt and were stable in air for weeks.</p>
+</article></body></html>"""
+    text = html_main_text(page)
+    assert "Cages: cages of copper hold gas" in text
+    assert "stable in air for weeks" in text
+
+
+def test_script_links_cite_the_entry_their_onclick_names_and_a_lettered_part_its_entry():
+    article = parse_article(html_main_text(_ACS_PAGE), name="acs", path="acs.html")
+    keys = [ref.key for ref in article.references]
+    cited = {s.text.split()[0]: set(s.refs) for s in article.sentences if s.refs}
+    assert cited["Metal-organic"] == {keys[0]}
+    assert cited["Longer"] == {keys[1]}  # "(2b)": part b of entry 2
+    assert cited["But"] == {keys[1], keys[2]}  # one link for "(2, 3)"
+    assert cited["Methyl"] == {keys[0], keys[2]}  # "(1b, 3)"
+    assert cited["Nets"] == {keys[2]}
+
+
+def test_an_entrys_hidden_registry_record_is_not_part_of_the_entry():
+    text = html_main_text(_ACS_PAGE)
+    assert "A review of everything" not in text
+    assert "Lin, X.; Jia, J. Cages of copper" in " ".join(text.split())
+
+
+def test_an_entry_whose_back_link_points_at_a_short_dated_paragraph_is_still_cited():
+    """IOP: each entry links back to its marker ("[2]" to the marker's id), and a short
+    paragraph with a year in it reads like an entry; the entry was dropped as one that
+    "cites" that paragraph, and the paragraph's marker cited nothing."""
+
+    def entry(n: int, text: str) -> str:
+        return (
+            f'<li class="indices-list"><a class="indices-id" id="bib{n}" '
+            f'href="#fnref-bib{n}">[{n}]</a><div><cite>{text}</cite></div></li>'
+        )
+
+    def marker(n: int) -> str:
+        return f'<a class="cite" href="#bib{n}" id="fnref-bib{n}">{n}</a>'
+
+    page = (
+        "<html><body><article><h1>Plasmonics</h1>"
+        f"<p>Gold is used in biosensors [{marker(1)}] and in antennas [{marker(3)}], as a long "
+        "run of words in this paragraph says at some length to make it read as prose and "
+        "not as a reference entry of the list at the end of the page; it goes on and on "
+        "about gold, silver and copper films and their optical constants in the near "
+        "infrared, which is where the devices of this paper work best.</p>"
+        f"<p>In 2010 gold films were found unstable [{marker(2)}].</p>"
+        f"<p>Oxides are stable [{marker(4)}], a finding confirmed many times over in the "
+        "years since then by groups working on tin oxide films and on other transparent "
+        "conducting oxides, whose losses are smaller than those of the noble metals in "
+        "the near infrared, and whose properties can be tuned by their doping.</p>"
+        "<h2>References</h2><ul>"
+        + entry(1, "Lee A and Park J 2011 J. Phys. 12 1-9")
+        + entry(2, "Ito K and Chen L 2003 Appl. Opt. 104 1-9")
+        + entry(3, "Ruiz M 2005 Opt. Lett. 30 2-8")
+        + entry(4, "Mills K 2008 Nano Lett. 8 3-9")
+        + "</ul></article></body></html>"
+    )
+    article = parse_article(html_main_text(page), name="iop", path="iop.html")
+    keys = [ref.key for ref in article.references]
+    assert len(keys) == 4
+    cited = {s.text.split()[0]: set(s.refs) for s in article.sentences if s.refs}
+    assert cited["In"] == {keys[1]}
+
+
+def test_a_year_suffix_linked_alone_cites_its_own_entry():
+    """Springer links each year of "Liu et al. 2004a, b": the "b" cites 2004b."""
+    page = f"""<html><body><article><h1>Peptidases</h1>{_MORE}
+<p>Several were described (Liu et al. <a href="#CR4">2004a</a>, <a href="#CR5">b</a>;
+Fu et al. <a href="#CR2">2011</a>).</p>
+<h2>References</h2><ol class="BibliographyWrapper">
+<li class="Citation" id="CR2">Fu J, Li L. Peptidase. Food Chem 2011;124:1-9.</li>
+<li class="Citation" id="CR4">Liu X, Wang Y. A first enzyme. J Biol Chem 2004;279:100-9.</li>
+<li class="Citation" id="CR5">Liu X, Wang Y. A second enzyme. J Biol Chem 2004;279:200-9.</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="sp", path="sp.html")
+    cited = next(s for s in article.sentences if s.text.startswith("Several"))
+    assert set(cited.refs) == {ref.key for ref in article.references}

@@ -158,7 +158,10 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
 
 
 def _with_paragraphs(html: str) -> str:
-    """The page with paragraphs written as `<div>`s made `<p>`s (see `paragraphs`)."""
+    """The page with paragraphs written as `<div>`s made `<p>`s (see `paragraphs`), and
+    elements named with a namespace prefix made `<span>`s: ACS marks up its reference
+    titles as `<cas:atitle>`, which trafilatura cannot copy, and it then dropped the
+    whole page ("no article text found")."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -166,7 +169,10 @@ def _with_paragraphs(html: str) -> str:
         document = lxml_html.document_fromstring(re.sub(r"^\s*<\?xml[^>]*\?>", "", html))
     except (etree.ParserError, ValueError):
         return html
-    if not paragraph_divs(document):
+    prefixed = [e for e in document.iter() if isinstance(e.tag, str) and ":" in e.tag]
+    for element in prefixed:
+        element.tag = "span"
+    if not paragraph_divs(document) and not prefixed:
         return html
     return lxml_html.tostring(document, encoding="unicode")
 

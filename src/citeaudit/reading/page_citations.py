@@ -20,10 +20,12 @@ from dataclasses import dataclass, field, replace
 from citeaudit.reading.links import entry_link
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
+_YEAR_SUFFIX = re.compile(r"^\s*[a-h]\s*$")  # the "b" of "2004a, b": the year is the one before
 _PENDING = re.compile(r"\b(?:in press|forthcoming)\b", re.IGNORECASE)  # "Dienes, in press"
-_NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}\s*[\])]?\s*$")
+_NUMERIC = re.compile(r"^\s*[\[(]?\s*\d{1,4}[a-z]?\s*[\])]?\s*$")  # "(3b)": part b of entry 3 (ACS)
 # One link for a whole group, "[4-10]" or "[2, 3]", pointing at the group's first entry (Wiley).
-_GROUP = re.compile(r"^\s*[\[(]?\s*(\d{1,3})(?:\s*[-–,]\s*\d{1,3})+\s*[\])]?\s*$")
+# Parts of entries may be lettered: "(1e, 22)", "(29b, 29c)" (ACS).
+_GROUP = re.compile(r"^\s*[\[(]?\s*(\d{1,3})[a-z]?(?:\s*[-–,]\s*\d{1,3}[a-z]?)+\s*[\])]?\s*$")
 # Link rows and back-links publishers add to an entry: not part of the reference.
 _FURNITURE = re.compile(
     r"\b(?:PubMed Abstract|PubMed Full Text|Pubmed Abstract|Pubmed Full Text|CrossRef Full Text|"
@@ -34,6 +36,18 @@ _FURNITURE = re.compile(
 _BACKLINKS = re.compile(r"^\s*(?:\^|↑|↵)\s*(?:(?:[a-z]{1,2}|\d+\.\d+)\s+)*")
 _BLOCKS = {"li", "p", "div", "td", "dd", "tr", "article", "section", "cite"}
 _MIN_TARGETS = 3
+_ENTRY_MAX = 3000  # characters: longer is a section or a list, not one entry (ACS groups
+# up to six works under one number)
+
+
+def _entry_of(target):
+    """The entry block a link's target belongs to. A part of a list item is the item:
+    chemistry journals letter the works grouped under one number, and ACS links "(3b)"
+    to the (b) inside entry 3."""
+    item = next(
+        (a for a in target.iterancestors("li") if len(a.text_content()) < _ENTRY_MAX), target
+    )
+    return _entry_block(item)
 
 
 def _entry_block(element):
@@ -58,7 +72,7 @@ def _looks_like_entry(block) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = block.text_content()
-    if not 25 <= len(text.strip()) < 1500 or _prose(text) or _is_figure(block):
+    if not 25 <= len(text.strip()) < _ENTRY_MAX or _prose(text) or _is_figure(block):
         return False
     return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
 
@@ -75,9 +89,10 @@ def _is_figure(block) -> bool:
 
 def _is_marker(words: str) -> bool:
     """Whether a link's words read as a citation marker: "4", "[4-10]", "Hare et al., 2007",
-    "Dienes, in press"."""
+    "Dienes, in press", or the "b" of "Liu et al. 2004a, b" (Springer links each year)."""
     return bool(
         _NUMERIC.match(words)
+        or _YEAR_SUFFIX.match(words)
         or _GROUP.match(words)
         or _YEAR.search(words)
         or _PENDING.search(words)
@@ -218,7 +233,7 @@ def plain_citations(html: str) -> PageCitations:
             continue
         if not _is_marker(link.text_content()):
             continue  # not a marker: an entry's back-link ("↵", "^ a b") or a section link
-        block = _entry_block(target)
+        block = _entry_of(target)
         if block is None:
             continue
         if _looks_like_entry(block):
@@ -242,6 +257,17 @@ def plain_citations(html: str) -> PageCitations:
         for j in range(i + 1, len(entries))
     ):  # one "entry" holds others: not a reference list
         return PageCitations(_serialised(document))
+    listed = {id(entry) for entry in entries}
+    for link in links:  # links to entries of the list that did not read as one alone
+        target = ids.get(_target_id(link))
+        if (
+            target is not None
+            and _target_id(link) not in blocks
+            and _is_marker(link.text_content())
+        ):
+            block = _entry_of(target)
+            if block is not None and id(block) in listed:
+                blocks[_target_id(link)] = block
     _rewrite_markers(links, blocks, entries)
     return replace(_taken_out(document, entries), linked=True)
 
@@ -262,7 +288,8 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
         group = _GROUP.match(words)
         if group and int(group.group(1)) == number[id(block)]:
             # the page numbers its list as it stands: the group's numbers are the entries
-            link.text = "[" + words.strip().strip("[]()").strip() + "]"
+            numbers = re.sub(r"(?<=\d)[a-z]\b", "", words.strip().strip("[]()").strip())
+            link.text = "[" + numbers + "]"  # a part's letter dropped: it cites the entry
             for child in list(link):
                 link.remove(child)
             link.drop_tag()
@@ -276,13 +303,19 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
             link.set("href", entry_link(number[id(block)]))
 
 
-_POPUP_CLASSES = frozenset({"dropdown", "tooltip", "popover", "popup", "hovercard"})
+# ACS's "casRecord" is the SciFinder record (title, authors, abstract) a click on "[CAS]"
+# opens beside each entry.
+_POPUP_CLASSES = frozenset({"dropdown", "tooltip", "popover", "popup", "hovercard", "casrecord"})
 
 
 def _is_popup(element) -> bool:
     """An element the page shows only on hover or click (T&F puts a copy of each cited
     entry in a "dropDown" beside its marker): its text is no part of the sentence."""
     return any(token.casefold() in _POPUP_CLASSES for token in (element.get("class") or "").split())
+
+
+# The first id a script is given: showRef(event, 'ref10 ref11') shows entry 10 and 11.
+_SCRIPT_TARGET = re.compile(r"""\(\s*(?:event\s*,\s*)?['"]([A-Za-z][\w.:-]*)[\s\w.:-]*['"]""")
 
 
 def _target_id(link) -> str:
@@ -298,6 +331,11 @@ def _target_id(link) -> str:
     # "#ref-CR4", or the page's own address with it ("/article/10.3758/...#ref-CR4"): only
     # an id the page has counts, so a link to another page's fragment finds nothing
     href = link.get("href") or ""
+    if href.strip().lower().startswith("javascript:"):
+        # a script shows the entry: ACS's href="JavaScript:void(0);"
+        # onclick="showRef(event, 'ref1')" names it in the call
+        named = _SCRIPT_TARGET.search(link.get("onclick") or "")
+        return named.group(1) if named else ""
     if "#" not in href or "://" in href:
         return ""
     # one link for a group may name every entry: T&F's href="#CIT0012 CIT0013 CIT0014"

@@ -5,9 +5,10 @@ Why: trafilatura reads a `<p>` as running text, but some publishers (Springer's
 inside it. The extractor then cut the paragraph at its inline elements and lost the
 words before the first of them ("Unlike the carboxypeptidases of fungi, such as" went,
 and "*Aspergillus*(Ichishima" stood alone), and with them the sentence's citations.
-So a `<div>` holding running text and a figure or table becomes a `<p>`, the figure or
-table moved to just after it. (A `<div>` of text alone is left as it is: the extractor
-reads those well, and rewriting them changed which part of a page it took for the body.)
+So a `<div>` holding running text becomes a `<p>`, any figure or table in it moved to
+just after it. ACS writes every paragraph as `<div class="NLM_p">` with subscripts in
+it ("[Cu<sub>2</sub>(COO)<sub>4</sub>]"), and the extractor cut those at each subscript
+too, losing the sentence before it; an earlier version left a `<div>` of text alone.
 """
 
 from __future__ import annotations
@@ -24,17 +25,15 @@ _MIN_TEXT = 20  # characters of its own text (not its children's) to count as a 
 
 
 def paragraph_divs(document) -> int:
-    """Rewrite, in the parsed `document` (lxml), each `<div>` that holds running text and
-    a figure or table as a `<p>`, the figures and tables moved after it; returns how
-    many were."""
+    """Rewrite, in the parsed `document` (lxml), each `<div>` that holds running text of
+    its own and no other block as a `<p>`, its figures and tables moved after it;
+    returns how many were."""
     rewritten = 0
     for div in list(document.iter("div")):
         own = (div.text or "") + "".join(child.tail or "" for child in div)
         if len(own.strip()) < _MIN_TEXT:
             continue
         movable = [child for child in div if isinstance(child.tag, str) and child.tag in _MOVABLE]
-        if not movable:
-            continue  # a div of text alone is read well; only one holding a figure is cut
         for child in reversed(movable):
             tail = child.tail
             child.tail = None

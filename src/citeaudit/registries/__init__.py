@@ -5,5 +5,6 @@ DataCite (DOIs of that agency), PubMed (standing of works with a PMID) and Europ
 (abstracts), each behind per-registry rate limits, retries and a circuit breaker, with a
 SQLite cache and batched DOI look-ups for whole archives. Every answer is found, not
 found (definite) or a fault (transient), never confused. Open `answers.py` first, then
-`crossref.py`; `works.py` turns any registry's record into one `Work` shape.
+`crossref.py` (and `habanero_pool.py`, which gives habanero one kept-alive HTTP client);
+`works.py` turns any registry's record into one `Work` shape.
 """
