@@ -488,3 +488,39 @@ Fu et al. <a href="#CR2">2011</a>).</p>
     article = parse_article(html_main_text(page), name="sp", path="sp.html")
     cited = next(s for s in article.sentences if s.text.startswith("Several"))
     assert set(cited.refs) == {ref.key for ref in article.references}
+
+
+def test_works_lettered_under_one_number_are_that_numbers_entry():
+    """Wiley lists the works of entry 2 as items "2a", "2b" after an (empty) item "2":
+    the markers count numbers, not items, so "[3]" must still cite the third entry."""
+
+    def item(ident: str, text: str) -> str:
+        return (
+            f'<li id="bib-{ident}"><span class="bullet">{ident.lstrip("0")}</span>'
+            f'<div class="text"><cite>{text}</cite></div></li>'
+        )
+
+    def marker(first: str, *numbers: int) -> str:
+        return f'<a href="#bib-{first}" class="referenceLink">[{", ".join(map(str, numbers))}]</a>'
+
+    page = (
+        "<html><body><article><h1>Gold</h1>"
+        f"<p>Gold catalysis has grown fast.{marker('0001', 1, 2)} Silanes transmetalate"
+        f" to gold.{marker('0003', 3)} Fluoride is not needed.{marker('0004', 4)}</p>"
+        '<h2>References</h2><ul class="references">'
+        + item("0001", "S. P. Nolan, Nature 2007, 445, 496-497.")
+        + item("0002", " ")
+        + item("0002a", "A. La Porta, M. Grzelczak, ChemistryOpen 2014, 3, 146-151;")
+        + item("0002b", "M. Joost, A. Amgoune, Angew. Chem. 2013, 52, 7160-7163.")
+        + item("0003", "H. Schmidbaur, Gold Bull. 1999, 32, 3-9.")
+        + item("0004", "S. E. Denmark, J. Org. Chem. 2003, 68, 5153-5159.")
+        + "</ul></article></body></html>"
+    )
+    article = parse_article(html_main_text(page), name="wiley", path="wiley.html")
+    assert len(article.references) == 4
+    keys = [ref.key for ref in article.references]
+    cited = {s.text.split()[0]: set(s.refs) for s in article.sentences if s.refs}
+    assert cited["Gold"] == {keys[0], keys[1]}
+    assert cited["Silanes"] == {keys[2]}
+    assert "Schmidbaur" in article.references[2].raw
+    assert cited["Fluoride"] == {keys[3]}

@@ -40,6 +40,29 @@ _ENTRY_MAX = 3000  # characters: longer is a section or a list, not one entry (A
 # up to six works under one number)
 
 
+def _nest_lettered_items(document) -> None:
+    """Put list items lettered under a number inside that number's item: Wiley lists
+    the works of entry 2 as items "2a", "2b" after an item "2" of its own (ids
+    `...-bib-0002`, `...-bib-0002a`, ...), so items do not count the entries the
+    markers number; nested, entry 2 is one item holding its works."""
+    for item in list(document.iter("li")):
+        head = item.get("id") or ""
+        number = re.match(r"\s*(\d{1,3})(?!\d)", item.text_content())
+        if not head[-1:].isdigit() or number is None:
+            continue
+        following = item.getnext()
+        while (
+            following is not None
+            and following.tag == "li"
+            and re.fullmatch(re.escape(head) + "([a-z])", following.get("id") or "")
+            # and it shows its number and letter: "2a"
+            and re.match(rf"\s*{number.group(1)}[a-z](?![a-z])", following.text_content())
+        ):
+            after = following.getnext()
+            item.append(following)
+            following = after
+
+
 def _entry_of(target):
     """The entry block a link's target belongs to. A part of a list item is the item:
     chemistry journals letter the works grouped under one number, and ACS links "(3b)"
@@ -221,6 +244,7 @@ def plain_citations(html: str) -> PageCitations:
         invisible.drop_tree()  # their text is not the page's (Wikipedia styles each entry)
     for popup in [el for el in document.iter() if isinstance(el.tag, str) and _is_popup(el)]:
         popup.drop_tree()  # hidden until hovered: a marker's copy of its entry, a menu
+    _nest_lettered_items(document)
     targets = {a.get("name"): a for a in document.iter("a") if a.get("name") and not a.get("href")}
     ids = {el.get("id"): el for el in document.iter() if isinstance(el.tag, str) and el.get("id")}
     for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
