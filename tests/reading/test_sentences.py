@@ -128,3 +128,12 @@ def test_a_sentence_does_not_end_at_an_abbreviation_inside_brackets_or_a_species
         "It was called Neotyphodium spp. (vertical transmission) (Leuchtmann et al. 2014).",
         "Next.",
     ]
+
+
+def test_a_numbers_full_stop_followed_by_a_marker_and_a_capital_ends_the_sentence():
+    """pysbd keeps "SHELXL-2013.[14] Hydrogen" together (a number's full stop reads as
+    part of it); the marker after the stop and the capital after it end the sentence."""
+    assert split_sentences(
+        "The structures were refined using SHELXL-2013.[14] Hydrogen atoms were placed."
+    ) == ["The structures were refined using SHELXL-2013.[14]", "Hydrogen atoms were placed."]
+    assert split_sentences("The values were 3.[4] and up.") == ["The values were 3.[4] and up."]

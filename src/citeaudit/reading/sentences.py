@@ -50,6 +50,9 @@ _CLOSED_END = re.compile(
     # abbreviation: "... cichlids of LT. Among the drawbacks ..."
     r"|(?<=[A-Z]{2}\.)\s+(?=[A-Z][a-z]{2,}\b)"
 )
+# A number's full stop with a marker after it ends a sentence, which pysbd misses:
+# "... using SHELXL-2013.[14] Hydrogen atoms were ..." (ACS)
+_MARKED_NUMBER_END = re.compile(r"(\d\.\[[\d,\s–-]{1,40}\])\s+(?=[A-Z][a-z])")
 WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
@@ -141,4 +144,9 @@ def split_sentences(text: str) -> list[str]:
             sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
             sentences.append(piece)
-    return [part for sentence in sentences for part in _CLOSED_END.split(sentence)]
+    return [
+        part
+        for sentence in sentences
+        for closed in _CLOSED_END.split(sentence)
+        for part in _MARKED_NUMBER_END.sub("\\1\x00", closed).split("\x00")
+    ]
