@@ -54,6 +54,21 @@ from citeaudit.reading.sentences import split_sentences
             "The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002). It grew.",
             ["The medium held 11.2 mM MgCl2 . 6H2O and 2 mM KCl (Bruns et al., 2002).", "It grew."],
         ),
+        (  # PeerJ sets "e.g." and "i.e." in italics, the full stop outside
+            "They eat pulmonates *i.e*., slugs (You, 2015). Some (*e.g*. [Lee, 2018](#e1)) do not.",
+            [
+                "They eat pulmonates *i.e*., slugs (You, 2015).",
+                "Some (*e.g*. [Lee, 2018](#e1)) do not.",
+            ],
+        ),
+        (
+            "Reptiles, *e.g*. cobras (Wallach, 2009). It grew.",
+            ["Reptiles, *e.g*. cobras (Wallach, 2009).", "It grew."],
+        ),
+        (  # a new name's "sp. nov." or "stat. nov.", in bold, ends no sentence
+            "Groups of *Eberhardtia* **stat. nov.** (*e.g*., Che et al., 2010). It is new.",
+            ["Groups of *Eberhardtia* **stat. nov.** (*e.g*., Che et al., 2010).", "It is new."],
+        ),
     ],
 )
 def test_abbreviations_and_decimals_do_not_end_a_sentence(text, expected):

@@ -24,16 +24,20 @@ import pysbd
 _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts|etc|"
-    "sp|spp|subsp|ssp|var|cv"
+    "sp|spp|subsp|ssp|var|cv|"
+    "nov|stat|comb"  # "sp. nov.", "stat. nov.", "comb. nov.": a new name is no sentence end
 )
 # An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*",
 # "*S*. *lividans*"),
 # maybe closing an emphasis ("*et al.*"); a marker may follow it ("[4]", "[2014](...)").
 _ENDS_WITH_ABBREVIATION = re.compile(
-    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z])[*_]{{0,2}})\.[*_]{{0,2}}$",
+    # the emphasis may close before the full stop or after it: "*e.g*." and "*e.g.*"
+    rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))[*_]{{0,2}}\.[*_]{{0,2}}$",
     re.IGNORECASE,
 )
-_CONTINUES = re.compile(r"^[*_]{0,2}[a-z0-9(\[,;:]")  # never a new sentence: "*, unpublished"
+_CONTINUES = re.compile(
+    r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]"
+)  # never a new sentence: "*, unpublished"
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
@@ -130,7 +134,8 @@ def split_sentences(text: str) -> list[str]:
             and (
                 (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
                 or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
-                or piece[:1] in ")]"  # "(urea, glycine, etc.) will be": no sentence starts so
+                or piece[:1] in ")],;:"  # "(urea, glycine, etc.) will be", "*e.g*., Lee": no
+                # sentence starts so
                 # a dot between spaces is a formula's hydrate dot ("MgCl2 . 6H2O"): no
                 # sentence ends with a space before its full stop
                 or (sentences[-1].endswith(" .") and piece[:1].isdigit())
@@ -139,7 +144,7 @@ def split_sentences(text: str) -> list[str]:
         ):
             # "*et al.*" was cut inside its emphasis: its closing "*" joins it; an opening
             # one ("*S*. *lividans*") starts the next word
-            closing = piece[:1] in ")]" or (piece[:1] in "*_" and not piece[1:2].isalpha())
+            closing = piece[:1] in ")],;:" or (piece[:1] in "*_" and not piece[1:2].isalpha())
             glue = "" if closing else " "
             sentences[-1] = f"{sentences[-1]}{glue}{piece}"
         else:
