@@ -35,9 +35,8 @@ _ENDS_WITH_ABBREVIATION = re.compile(
     rf"(?:^|[\s(*_])(?:{_ABBREVIATIONS}|(?-i:[A-Z]))[*_]{{0,2}}\.[*_]{{0,2}}$",
     re.IGNORECASE,
 )
-_CONTINUES = re.compile(
-    r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]"
-)  # never a new sentence: "*, unpublished"
+# Never the start of a new sentence: "*, unpublished", "** (e.g., ...", "cobras of ..."
+_CONTINUES = re.compile(r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
