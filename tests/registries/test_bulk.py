@@ -422,3 +422,55 @@ def test_an_archive_is_refreshed_a_batch_of_articles_at_a_time_each_source_once(
     queries = _batched(registry, "crossref", before)
     assert sum(q.lower().count("peerj.5956") for q in queries) == 1
     assert len(list((tmp_path / "s").glob("*.json"))) == 4
+
+
+def test_openalex_field_list_covers_everything_the_checks_read_from_a_recorded_work(
+    registry: RegistryServer,
+):
+    """Asking OpenAlex for OPENALEX_FIELDS only must lose nothing: every recorded work
+    reads as the same Work whole or cut down to those fields."""
+    from citeaudit.registries.works import OPENALEX_FIELDS, openalex_work
+
+    records = [registry.openalex_record(key) for key in registry.openalex_keys()]
+    whole = [r for r in records if r and "authorships" in r and "biblio" in r]
+    assert len(whole) >= 5
+    for record in whole:
+        cut = {k: record[k] for k in OPENALEX_FIELDS if k in record}
+        assert openalex_work(cut) == openalex_work(record), record.get("id")
+
+
+def test_a_batch_asks_openalex_for_the_checked_fields_only_and_snapshots_keep_only_them(
+    registry: RegistryServer, settings: Settings, tmp_path: Path
+):
+    from citeaudit.registries.works import OPENALEX_FIELDS
+
+    doi = "10.5555/citeaudit.registries.bulk.select"
+    line = _constructed_work(registry, doi, "Only the fields a check reads, asked in bulk")
+    full = registry.openalex_record(doi) or {}
+    assert set(full) - set(OPENALEX_FIELDS), "the recorded work has fields no check reads"
+    before = len(registry.requests)
+    options = RunOptions(sources_dir=tmp_path / "s")
+    result = resolve_all(load_articles([_article(tmp_path / "a.md", [line])]), options, settings)
+    [asked] = _batched(registry, "openalex", before)
+    assert "select=" + ",".join(OPENALEX_FIELDS) in unquote(asked)
+    [snapshot] = result.snapshots.values()
+    assert snapshot["match"] == "matched"
+    record = snapshot["answers"]["openalex"]["record"]
+    assert set(record) <= set(OPENALEX_FIELDS) and record["authorships"] == full["authorships"]
+
+
+def test_a_whole_openalex_work_asked_alone_is_stored_cut_down_to_the_checked_fields(
+    registry: RegistryServer, settings: Settings, tmp_path: Path
+):
+    from citeaudit.registries.works import OPENALEX_FIELDS
+
+    doi = "10.5555/citeaudit.registries.bulk.whole"
+    _constructed_work(registry, doi, "A whole work asked for by its DOI alone")
+    full = registry.openalex_record(doi) or {}
+    ref = load_articles(
+        [_article(tmp_path / "a.md", [apa_reference(registry.crossref_record(doi) or {})])]
+    )[0].references[0]
+    snapshot = resolve_reference(ref, Registries(settings))  # one work, no batch: all fields
+    record = snapshot["answers"]["openalex"]["record"]
+    assert set(record) == set(OPENALEX_FIELDS) & set(full)
+    assert record["abstract_inverted_index"] == full["abstract_inverted_index"]

@@ -24,6 +24,7 @@ from citeaudit.registries.answers import (
 )
 from citeaudit.registries.http import SameHostSession
 from citeaudit.registries.limits import ask_throttled, throttle_for
+from citeaudit.registries.works import OPENALEX_FIELDS
 
 _PYALEX_BASE = "https://api.openalex.org"
 MAX_OR_VALUES = 100  # OpenAlex: at most 100 values OR-ed in one filter
@@ -94,12 +95,13 @@ class OpenAlexClient:
         return self._ask(url, call)
 
     def search(self, title: str, rows: int = 5) -> RegistryAnswer:
-        url = f"{self.settings.openalex_url}/works?search={quote(title)}"
+        fields = ",".join(OPENALEX_FIELDS)
+        url = f"{self.settings.openalex_url}/works?search={quote(title)}&select={fields}"
 
         def call() -> list[dict[str, Any]]:
+            query = self._works().search(title).select(list(OPENALEX_FIELDS))
             return self._request(
-                lambda: [dict(r) for r in self._works().search(title).get(per_page=rows)],
-                "OpenAlex search",
+                lambda: [dict(r) for r in query.get(per_page=rows)], "OpenAlex search"
             )
 
         return self._ask(url, call)
@@ -108,9 +110,10 @@ class OpenAlexClient:
         """Up to 100 DOIs in one request (`filter=doi:a|b|...`, OpenAlex's OR limit).
 
         OpenAlex may hold two works with one DOI, so a page holds 200 (its maximum). A
-        DOI missing from a *successful*, complete answer is not in OpenAlex.
+        DOI missing from a *successful*, complete answer is not in OpenAlex. Only the
+        fields the checks read are asked for (`OPENALEX_FIELDS`).
         """
-        return self._works_filtered(dois, select=None)
+        return self._works_filtered(dois, select=list(OPENALEX_FIELDS))
 
     def standing_by_dois(self, dois: list[str]) -> RegistryAnswer:
         """Only the retraction flag (and the title it may show in), for cached metadata."""

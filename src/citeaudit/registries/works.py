@@ -176,6 +176,28 @@ def openalex_abstract(inverted: dict[str, list[int]] | None) -> str | None:
     return " ".join(word for _, word in positions) or None
 
 
+# The root fields of an OpenAlex work that `openalex_work` reads, and its id: what a
+# batch or a search asks for (`select=`) and all a snapshot keeps. A whole work runs to
+# 20-40 KB of JSON (every concept, MeSH term, location and cited work), five to ten
+# times these; a cold run of 1,000 references spent more time decoding, caching and
+# writing the rest than on everything it checks.
+OPENALEX_FIELDS = (
+    "id",
+    "doi",
+    "ids",
+    "title",
+    "display_name",
+    "type",
+    "publication_year",
+    "publication_date",
+    "authorships",
+    "primary_location",
+    "biblio",
+    "abstract_inverted_index",
+    "is_retracted",
+)
+
+
 def openalex_work(record: dict[str, Any]) -> Work:
     ids = record.get("ids") or {}
     biblio = record.get("biblio") or {}

@@ -23,7 +23,13 @@ from citeaudit.registries.doiorg import DoiOrgClient
 from citeaudit.registries.europepmc import EuropePMCClient, add_europepmc_abstract
 from citeaudit.registries.openalex import OpenAlexClient
 from citeaudit.registries.pubmed import PubMedClient, pubmed_notices
-from citeaudit.registries.works import crossref_work, datacite_work, merge_works, openalex_work
+from citeaudit.registries.works import (
+    OPENALEX_FIELDS,
+    crossref_work,
+    datacite_work,
+    merge_works,
+    openalex_work,
+)
 from citeaudit.verification.matching import accept_candidate, doi_confirms, pick_candidate
 from citeaudit.verification.snapshots import SNAPSHOT_SCHEMA, cited_as, source_id
 
@@ -56,6 +62,14 @@ def _trim(answer: RegistryAnswer | None) -> dict[str, Any] | None:
     record = data["record"]
     if answer.registry == "crossref" and isinstance(record, dict):
         data["record"] = {k: v for k, v in record.items() if k not in _DROP_FROM_CROSSREF}
+    elif answer.registry.startswith("openalex"):
+        # What the checks read; a whole work (asked by DOI) is five to ten times that.
+        if isinstance(record, dict):
+            data["record"] = {k: record[k] for k in OPENALEX_FIELDS if k in record}
+        elif isinstance(record, list):
+            data["record"] = [
+                {k: r[k] for k in OPENALEX_FIELDS if k in r} for r in record if isinstance(r, dict)
+            ]
     elif isinstance(record, list):
         data["record"] = [
             {k: v for k, v in r.items() if k not in _DROP_FROM_CROSSREF}
