@@ -39,6 +39,9 @@ DATA = Path(__file__).resolve().parent / "data" / "articles"
 _MARKERS = re.compile(r"\[[\d,\s–-]+\]|\([^()]*\b(?:1[89]|20)\d\d[a-z]?\b[^()]*\)|[\d,–-]+$")
 
 
+_YEAR = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\b")
+
+
 def _plain(text: str) -> str:
     text = _MARKERS.sub(" ", text)
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
@@ -58,18 +61,25 @@ def _reference_keys(article: Article, openings: list[str]) -> dict[int, str | No
     """Labelled list position -> citeaudit's reference key (None when none is close)."""
     raws = [_plain(ref.raw) for ref in article.references]
     keys: dict[int, str | None] = {}
-    # Entries whose first 60 characters are the same ("Merola, I., ... (2012a)" and
-    # "(2012b)") take the matching references in list order, not the first one twice.
+    # Entries that read the same once years are set aside ("Merola, I., ... (2012a)" and
+    # "(2012b)"; a 1975 paper and its 1993 reprint) take the reference with their year,
+    # then the matching references in list order, not the first one twice.
     taken: dict[str, set[int]] = {}
     for position, opening in enumerate(openings, start=1):
-        used = taken.setdefault(opening, set())
+        used = taken.setdefault(_plain(opening), set())
         found = [
             f
             for f in process.extract(_plain(opening), raws, scorer=fuzz.partial_ratio, limit=8)
             if f[1] >= 85
         ]
         best = [f for f in found if f[1] == found[0][1]] if found else []
-        pick = next((f for f in sorted(best, key=lambda f: f[2]) if f[2] not in used), None)
+        years = set(_YEAR.findall(opening))
+
+        def order(f: tuple, years: set[str] = years) -> tuple[bool, int]:
+            raw_years = set(_YEAR.findall(article.references[f[2]].raw))
+            return (not (years and years <= raw_years), f[2])
+
+        pick = next((f for f in sorted(best, key=order) if f[2] not in used), None)
         pick = pick or (found[0] if found else None)
         if pick is not None:
             used.add(pick[2])

@@ -151,3 +151,13 @@ def test_unlinked_markers_are_listed_on_the_article_with_their_line():
     assert article.citation_problems == [
         CitationProblem(1, "[9]", "[9]: no reference numbered 9 (the list has 1)")
     ]
+
+
+def test_a_number_the_page_links_after_table_or_figure_is_that_table_not_a_reference():
+    text = (
+        "Terms follow the OMERACT initiative [19] and are presented in Table "
+        "[1](http://www.trialsjournal.com/content/15/1/511/table/T1) and Figure [2]. "
+        "Grain size came from the Scherrer equation [39] and the Delphi panel [31]."
+    )
+    numbers = [m.numbers for m in find_markers(text)]
+    assert numbers == [(19,), (39,), (31,)]

@@ -260,7 +260,8 @@ was tried once (Dunn, 2003).[<a href="#2">2</a>] Walking helped too (Gray, 2006)
     cited, keys = _cited(page)
     assert len(keys) == 7  # the seven references, not the three notes
     assert cited["Rest"] == (keys[0], keys[1])
-    assert cited["Ice"] == (keys[2],) and cited["Walking"] == (keys[5],)
+    # each note cites "Baker, 2001, p. n": its sentence cites Baker too, before its full stop
+    assert cited["Ice"] == (keys[2], keys[0]) and cited["Walking"] == (keys[5], keys[0])
 
 
 def test_a_group_link_naming_every_entry_cites_them_and_its_hover_copy_is_not_text():
@@ -524,3 +525,137 @@ def test_works_lettered_under_one_number_are_that_numbers_entry():
     assert cited["Silanes"] == {keys[2]}
     assert "Schmidbaur" in article.references[2].raw
     assert cited["Fluoride"] == {keys[3]}
+
+
+def test_author_year_words_linked_to_another_years_entry_cite_the_entry_they_name():
+    page = """<html><body><article><h1>Dark carbon fixation</h1>
+<p>High fixation rates were found in the Baltic Sea
+(<a href="#r1">Grote et al., 2008</a>; <a href="#r3">Jost et al., 2008</a>).</p>
+<p>Rates peak below the halocline (<a href="#r3">Jost et al., 2010</a>).</p>
+<p>Sulfide oxidation was measured (<a href="#r1">Grote et al., 2011</a>).</p>
+<p>Chemoautotrophs were counted (<a href="#r4">Labrenz et al., 2007</a>).</p>
+<h2>References</h2><ol>
+<li id="r1">Grote, J., Jost, G. (2008). Epsilonproteobacteria in redox zones. Appl Environ Microbiol 74, 7546-7551.</li>
+<li id="r2">Jost, G., Zubkov, M. V. (2008). High abundance of chemolithoautotrophs. Environ Microbiol 10, 2033-2045.</li>
+<li id="r3">Jost, G., Martens, W. (2010). Anaerobic sulfur oxidation in the Baltic. Limnol Oceanogr 55, 1-9.</li>
+<li id="r4">Labrenz, M., Jost, G. (2007). Distribution of abundant prokaryotes. Aquat Microb Ecol 46, 177-190.</li>
+</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="baltic", path="baltic.html")
+    keys = [ref.key for ref in article.references]
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    assert set(cited["High"]) == {keys[0], keys[1]}  # the words' Jost 2008, not the link's 2010
+    assert cited["Rates"] == (keys[2],)
+    # words that name no other entry (no Grote 2011 is listed): the link's target stands
+    assert cited["Sulfide"] == (keys[0],)
+
+
+def test_a_run_of_database_links_closing_an_entry_is_not_part_of_the_reference():
+    entries = "".join(
+        f'<li id="b{n}">{n} {text} <a href="#">CrossRef</a>, <a href="#">PubMed</a>, '
+        f'<a href="#">CAS</a>, <a href="#">Web of Science® Times Cited: {n}7</a>, '
+        f'<a href="#">ADS</a></li>'
+        for n, text in enumerate(
+            ["S. Iijima, Nature 1991, 354, 56.", "H. Kroto, Nature 1985, 318, 162.",
+             "A. Gupta, PubMed searches by clinicians, BMJ 2004, 328, 1.", "K. Lee, Small 2010, 6, 9."],
+            start=1,
+        )
+    )  # fmt: skip
+    page = (
+        "<html><body><article><h1>Gold</h1><p>Carbon nanotubes<sup>[<a href='#b1'>1</a>]</sup>,"
+        " fullerenes<sup>[<a href='#b2'>2</a>]</sup>, searches<sup>[<a href='#b3'>3</a>]</sup>"
+        f" and clusters<sup>[<a href='#b4'>4</a>]</sup> were made.</p><h2>References</h2><ol>{entries}"
+        "</ol></article></body></html>"
+    )
+    article = parse_article(html_main_text(page), name="gold", path="gold.html")
+    raws = [ref.raw for ref in article.references]
+    assert raws[0].endswith("Nature 1991, 354, 56.") and "Times Cited" not in raws[0]
+    assert "PubMed searches by clinicians" in raws[2]  # a title's own word stays
+    assert not any(word in raw for raw in raws for word in ("CrossRef", "ADS", "CAS"))
+
+
+def test_an_entry_whose_year_runs_into_the_next_element_is_still_an_entry():
+    def entry(n: int, title: str, names: str, year: int) -> str:
+        return (
+            f'<article id="ref-{n}"><span>{n}</span><cite><a href="/lookup/{n}">{title}</a></cite>'
+            f"<div>{names}</div><div><span>Development</span>, <span>12{n}</span>, "
+            f"<span>{n}1-{n}9</span>, <span>{year}</span><div>cited 1 time in paper</div></div>"
+            "</article>"
+        )  # no DOI, and "2001" runs into "cited": "2001cited"
+
+    page = (
+        "<html><body><main><h1>Brain rewiring</h1><p>Neuroblasts are specified in turn"
+        ' (<a href="#ref-1">Deshpande et al., 2001</a>). The mushroom body has four units'
+        ' (<a href="#ref-2">Ito et al., 1997</a>). Lineages wire the brain'
+        ' (<a href="#ref-3">Lee et al., 2004</a>).</p><h2>References</h2><section>'
+        + entry(1, "Successive specification of neuroblasts", "N Deshpande, R Dittrich", 2001)
+        + entry(2, "The mushroom body is a quadruple structure", "K Ito, W Awano", 1997)
+        + entry(3, "Lineages and wiring of the fly brain", "T Lee, L Luo", 2004)
+        + "</section></main></body></html>"
+    )
+    article = parse_article(html_main_text(page), name="brain", path="brain.html")
+    assert [ref.year for ref in article.references] == [2001, 1997, 2004]
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    assert cited["Neuroblasts"] == (article.references[0].key,)
+
+
+def test_an_entry_with_a_long_indented_author_list_is_still_an_entry():
+    indent = "\n" + " " * 40
+    authors = "".join(
+        f'{indent}<li><span class="surname">Author{n}</span>  <span>CL</span>, </li>'
+        for n in range(60)
+    )  # as OUP's pages print it: 60 names, each on an indented line of its own
+    long_entry = (
+        f'<li><a class="rev-xref-ref" href="#xref-55" id="ref-55">↵</a><div class="cit">'
+        f"<ol>{authors}</ol> Plant-symbiotic fungi as chemical engineers. PLoS Genetics"
+        " 2013;9:e1003323.</div></li>"
+    )
+    page = (
+        '<html><body><main><h1>Endophytes</h1><p>Alkaloid loci vary (<a href="#ref-55">'
+        'Author0 et al. 2013</a>). Niches differ (<a href="#ref-56">Lee et al. 2010</a>).'
+        ' Grasses host them (<a href="#ref-57">Ito et al. 2012</a>).</p><h2>References</h2><ol>'
+        + long_entry
+        + '<li id="ref-56">Lee K. Niches of endophytes. Oecologia 2010;12:1-9.</li>'
+        '<li id="ref-57">Ito K. Grasses and their fungi. New Phytol 2012;3:4-5.</li></ol>'
+        "</main></body></html>"
+    )
+    assert len(long_entry) > 3000  # longer than any one entry, until its indentation goes
+    article = parse_article(html_main_text(page), name="fungi", path="fungi.html")
+    assert len(article.references) == 3
+    assert "Plant-symbiotic fungi" in article.references[0].raw
+
+
+NOTES_PAGE = """<html><body><article><h1>HIV disclosure</h1>
+<p>Responses center on criminal and tort law <a name="1a"></a>[<a href="#1">1</a>].
+Disclosure and consent is an affirmative defense <a name="2a"></a>[<a href="#2">2</a>].
+Platforms shape disclosure <a name="3a"></a>[<a href="#3">3</a>].
+Stigma persists (Adam et al., 2014).</p>
+<h2>Notes</h2>
+<p><a name="1"></a><a href="#1a">1.</a> Fan, 2011, p. 36.</p>
+<p><a name="2"></a><a href="#2a">2.</a> See FLA. STAT. ANN. 775.0877 (2017) ("it is an affirmative
+defense to a charge of violating this section that the person exposed knew that the offender
+was infected, knew that the action being taken could result in transmission of the infection,
+and consented to the action voluntarily with that knowledge"); the statute is cited in full
+because courts read it narrowly, and several states copied its words into their own laws.</p>
+<p><a name="3"></a><a href="#3a">3.</a> Hutson, Taft, Barocas and Levy, 2018, p. 4.</p>
+<h2>References</h2>
+<p>Barry D. Adam, Richard Elliott and Ken English, 2014. "Impacts of criminalization," Sexuality Research and Social Policy, volume 11, number 1, pp. 39-48.</p>
+<p>Philip E. Agre, 1997. "Beyond the mirror world," In: Technology and privacy. Cambridge, Mass.: MIT Press, pp. 29-61.</p>
+<p>Mary D. Fan, 2011. "Sex, privacy, and public health in a casual encounters culture," U.C. Davis Law Review, volume 45, pp. 531-596.</p>
+<p>Jevan A. Hutson, Jessie G. Taft, Solon Barocas and Karen Levy, 2018. "Debiasing desire," Proceedings of the ACM on Human-Computer Interaction, volume 2, article 73.</p>
+</article></body></html>"""
+
+
+def test_a_numbered_note_that_only_cites_a_work_makes_its_sentence_cite_that_work():
+    article = parse_article(html_main_text(NOTES_PAGE), name="hiv", path="hiv.html")
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    by_year = {ref.year: ref.key for ref in article.references}
+    assert cited["Responses"] == (by_year[2011],)  # note 1: "Fan, 2011, p. 36."
+    assert cited["Platforms"] == (by_year[2018],)  # note 3: four authors and a year
+    assert cited["Stigma"] == (by_year[2014],)
+
+
+def test_a_numbered_note_that_explains_cites_nothing_not_the_list_entry_of_its_number():
+    article = parse_article(html_main_text(NOTES_PAGE), name="hiv", path="hiv.html")
+    [defence] = [s for s in article.sentences if s.text.startswith("Disclosure")]
+    assert defence.refs == ()  # never entry 2 of the list (Agre, 1997)
+    assert "[2]" not in defence.text

@@ -66,6 +66,12 @@ _NUMBERED_WORDS = frozenset({
     "stage", "class", "level", "step", "day", "week",
 })
 # fmt: on
+# The names a page's own tables and figures go by: a bracketed number right after one is
+# that table ("Table [1]", linked by the page), never a reference. Capitalised only, as
+# labels are: "the Scherrer equation [39]" and "the Delphi panel [31]" cite.
+_NUMBERED_THING = re.compile(
+    r"\b(?:Tables?|TABLES?|Fig(?:ure)?s?\.?|FIG(?:URE)?S?\.?|Supplementary\s+\w+|Appendix)\s*$"
+)
 _CLOSERS = ")]\"”’'"
 
 # A work not yet out, cited in place of a year: "(Dienes, in press)", "Dienes (forthcoming)".
@@ -361,6 +367,8 @@ def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) 
         numbers = f"{match.group('a')}-{match.group('b')}"
         found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
     for match in _BRACKET.finditer(text):
+        if _NUMBERED_THING.search(_before(text, match.start())):
+            continue  # "presented in Table [1](.../table/T1)": the table, not entry 1
         numbers = match.group("n") or match.group("f")
         found.append(Marker(match.group(0), match.start(), match.end(), "numeric", expand(numbers)))
     for match in _SUP_TAG.finditer(text) if superscripts else ():

@@ -33,6 +33,12 @@ _FURNITURE = re.compile(
     r"View Article|Article|PubMed/NCBI|PubMed Central|Return to (?:text|ref \S+ in article)|"
     r"CAS|Web of Science|Scopus|Europe PMC|Ref list)\b\s*\|?",
 )
+# The same labels standing alone, as a run closing the entry (Wiley: "56. CrossRef, PubMed,
+# CAS, Web of Science® Times Cited: 25387, ADS"); alone mid-entry they may be a title's words.
+_TRAILING_LINKS = re.compile(
+    r"(?:[\s,|]*\b(?:CrossRef|PubMed|PMC|CAS|ADS|Medline|Scopus|Google Scholar|Europe PMC|"
+    r"Web of Science\s*®?(?:\s*Times Cited:\s*\d+)?|Times Cited:\s*\d+)(?!\w))+[\s,|]*$"
+)
 _BACKLINKS = re.compile(r"^\s*(?:\^|↑|↵)\s*(?:(?:[a-z]{1,2}|\d+\.\d+)\s+)*")
 _BLOCKS = {"li", "p", "div", "td", "dd", "tr", "article", "section", "cite"}
 _MIN_TARGETS = 3
@@ -67,10 +73,13 @@ def _entry_of(target):
     """The entry block a link's target belongs to. A part of a list item is the item:
     chemistry journals letter the works grouped under one number, and ACS links "(3b)"
     to the (b) inside entry 3."""
-    item = next(
-        (a for a in target.iterancestors("li") if len(a.text_content()) < _ENTRY_MAX), target
-    )
+    item = next((a for a in target.iterancestors("li") if _length(a) < _ENTRY_MAX), target)
     return _entry_block(item)
+
+
+def _length(element) -> int:
+    """Characters of an element's text as read: a page's indentation is no length."""
+    return len(" ".join(element.text_content().split()))
 
 
 def _entry_block(element):
@@ -94,10 +103,12 @@ def _prose(text: str) -> bool:
 def _looks_like_entry(block) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
-    text = block.text_content()
-    if not 25 <= len(text.strip()) < _ENTRY_MAX or _prose(text) or _is_figure(block):
+    text = " ".join(block.text_content().split())  # a page's indentation is no length
+    if not 25 <= len(text) < _ENTRY_MAX or _prose(text) or _is_figure(block):
         return False
-    return block.tag == "li" or bool(_YEAR.search(text) or "doi" in text.lower())
+    # its parts apart: eLife runs "3253-3261, 2001" and "cited 1 time" into "2001cited"
+    spaced = " ".join(block.itertext())
+    return block.tag == "li" or bool(_YEAR.search(spaced) or "doi" in text.lower())
 
 
 _FIGURE_CLASS = re.compile(r"(?i)^(?:fig|figure|table|table-wrap|tablewrap|figure-wrap)$")
@@ -199,6 +210,7 @@ def _entry_text(block) -> str:
             inner.text = " " + (inner.text or "")
             inner.tail = " " + (inner.tail or "")
     text = " ".join(block.text_content().split())
+    text = _TRAILING_LINKS.sub("", text)
     text = _FURNITURE.sub(" ", text)
     text = _BACKLINKS.sub("", text)
     text = re.sub(r"^\s*(?:\[\d+\]|\d+\.)\s*", "", text)  # the page's own number goes
@@ -269,8 +281,9 @@ def plain_citations(html: str) -> PageCitations:
         len(headed) > 2 * len(unique) and not {id(b) for b in headed} & set(unique)
     ):  # no linked list, or the links go to a few notes beside the real list
         for link in links:
-            if _target_id(link) in blocks:
-                _drop_note_marker(link)
+            note = _note_of(ids.get(_target_id(link)))
+            if _target_id(link) in blocks or _numbered_note(link, note):
+                _drop_note_marker(link, _note_citation(note) if note is not None else None)
         return _taken_out(document, headed)
     unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
     order = {id(el): index for index, el in enumerate(document.iter())}
@@ -323,8 +336,37 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
             link.text = _marker(link, number[id(block)])
             link.drop_tag()
         else:  # "Hare et al., 2007" or its year alone: the words stay, the target is exact
+            block = _entry_named(words, block, entries)
             link.tag = "a"  # a button (Frontiers) becomes the link it acts as
             link.set("href", entry_link(number[id(block)]))
+
+
+_CITED_NAME = re.compile(r"^\s*([^\W\d_][\w'’-]+)")
+
+
+def _entry_named(words: str, block, entries: list):
+    """The entry an author–year link's words name, where its target lacks their year.
+
+    Pages err in their markup: the words "Jost et al., 2008" linked to Jost et al. 2010,
+    the list holding the 2008 paper too. A reader reads the words, so the citation is
+    the one entry whose first author and year they are; with none or several, the
+    link's target stands."""
+    year, name = _YEAR.search(words), _CITED_NAME.match(words)
+    if year is None or name is None or year.group(0) in _entry_text(block):
+        return block
+    surname = name.group(1).casefold()
+    named = [
+        entry
+        for entry in entries
+        if year.group(0) in (text := _entry_text(entry)) and _first_word(text).startswith(surname)
+    ]
+    return named[0] if len(named) == 1 else block
+
+
+def _first_word(entry: str) -> str:
+    """The entry's first word longer than an initial: its first author's surname, whether
+    written "Jost, G.", "G. Jost" or run together with the initials ("JostG.")."""
+    return next((w.casefold() for w in re.findall(r"[^\W\d_][\w'’-]*", entry) if len(w) > 1), "")
 
 
 # ACS's "casRecord" is the SciFinder record (title, authors, abstract) a click on "[CAS]"
@@ -366,22 +408,71 @@ def _target_id(link) -> str:
     return (href.partition("#")[2].split() or [""])[0]
 
 
-def _drop_note_marker(link) -> None:
+def _note_of(target):
+    """The block a note's anchor stands in, however short ("3. Fan, 2011, p. 36.")."""
+    if target is None:
+        return None
+    return next((b for b in target.iterancestors() if b.tag in _BLOCKS), None)
+
+
+def _numbered_note(link, note) -> bool:
+    """Whether a numbered link points at a note of that number ("[5]" at "5. See FLA.
+    STAT. ...", "[3]" at "3. Fan, 2011"), however long or short: no list position."""
+    number = link.text_content().strip().strip("[]()")
+    if note is None or not number.isdigit() or _is_figure(note):
+        return False
+    return re.match(rf"\s*\[?{number}\b", " ".join(note.text_content().split())) is not None
+
+
+def _note_citation(block) -> str | None:
+    """What a note says when it only cites: "Halperin and Hoppe, 2017, p. 349." gives
+    "Halperin and Hoppe, 2017, p. 349"; None for a note that explains or quotes.
+
+    Pages of the humanities and law number their notes and list their works by author
+    and year; a sentence whose note cites a work cites that work."""
+    from citeaudit.reading.markers import find_markers
+
+    text = _entry_text(block).rstrip(" .")
+    if not 6 <= len(text) <= _NOTE_CITATION_MAX or not _YEAR.search(text):
+        return None
+    bracketed = f"({text})"
+    markers = find_markers(bracketed)
+    if len(markers) == 1 and markers[0].style == "author_year" and markers[0].text == bracketed:
+        return text
+    return None
+
+
+_NOTE_CITATION_MAX = 200  # characters: a note longer than that says more than a citation
+
+
+def _drop_note_marker(link, citation: str | None = None) -> None:
     """A link to a note ("[1]"), with the brackets around it: the number is the note's,
-    not a position in the reference list, and must not read as one."""
+    not a position in the reference list, and must not read as one. A note that only
+    cites leaves its citation in the sentence instead: " (Fan, 2011, p. 36)", before the
+    sentence's full stop when the marker stands after it ("(Dunn, 2003).[2]")."""
     if not _NUMERIC.match(link.text_content()):
         return
     previous = link.getprevious()
-    before = previous.tail if previous is not None else link.getparent().text
+    before = (previous.tail if previous is not None else link.getparent().text) or ""
     tail = link.tail or ""
-    if (before or "").rstrip().endswith("[") and tail.lstrip().startswith("]"):
-        stripped = before.rstrip()[:-1]
-        if previous is not None:
-            previous.tail = stripped
+    if before.rstrip().endswith("[") and tail.lstrip().startswith("]"):
+        before = before.rstrip()[:-1]
+        tail = tail.lstrip()[1:]
+    if citation:
+        end = _SENTENCE_END.search(before)
+        if end is not None:
+            before = f"{before[: end.start()]} ({citation}){before[end.start() :]}"
         else:
-            link.getparent().text = stripped
-        link.tail = tail.lstrip()[1:]
+            tail = f" ({citation})" + tail
+    if previous is not None:
+        previous.tail = before
+    else:
+        link.getparent().text = before
+    link.tail = tail
     link.drop_tree()  # the tail text stays
+
+
+_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s*$")
 
 
 def _not_a_citation(link) -> None:

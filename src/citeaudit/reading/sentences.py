@@ -38,6 +38,7 @@ _ENDS_WITH_ABBREVIATION = re.compile(
 # Never the start of a new sentence: "*, unpublished", "** (e.g., ...", "cobras of ..."
 _CONTINUES = re.compile(r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
+_VERSION = re.compile(r"^v\.?\s?\d")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
 _ENUMERATOR = re.compile(r"^\(?(?:[ivx]{1,4}|\d{1,2}|[a-h])\)\s")
@@ -138,6 +139,8 @@ def split_sentences(text: str) -> list[str]:
                 # a dot between spaces is a formula's hydrate dot ("MgCl2 . 6H2O"): no
                 # sentence ends with a space before its full stop
                 or (sentences[-1].endswith(" .") and piece[:1].isdigit())
+                # a version after a product's name: "Seqman in Lasergene. v7.1 (DNASTAR)"
+                or _VERSION.match(piece)
                 or (_ENUMERATOR.match(piece) and not _ENDED.search(sentences[-1]))
             )
         ):
