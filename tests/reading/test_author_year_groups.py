@@ -237,3 +237,26 @@ def test_numbered_entries_whose_year_carries_a_letter_are_read_and_cited():
     assert len(article.references) == 3
     assert len(article.sentences[0].refs) == 2
     assert article.citation_problems == []
+
+
+def test_a_cited_name_whose_entry_of_that_year_was_read_given_name_first_is_still_found():
+    """The list writes given names first; "David M. Halperin, 2015." reads right, but
+    "David M. Halperin and Trevor Hoppe (editors), 2017." may not: the 2017 citation
+    must still find its entry, not stop at the 2015 one."""
+    references = (
+        "References\n\n"
+        "David M. Halperin, 2015. Queer disclosure. Durham, N.C.: Duke University Press.\n"
+        "David M. Halperin and Trevor Hoppe (editors), 2017. The war on sex. Durham, N.C.: "
+        "Duke University Press.\n"
+        "Mary D. Fan, 2011. Sex, privacy, and public health. U.C. Davis Law Review, volume 45, "
+        "pp. 531-596.\n"
+    )
+    article = parse_article(
+        "HIV remains a vector of state power (Halperin and Hoppe, 2017, p. 255). Disclosure "
+        f"protocols changed in the 1980s (Halperin, 2015).\n\n{references}",
+        name="hiv",
+        path="hiv.md",
+    )
+    by_year = {ref.year: ref.key for ref in article.references}
+    assert [s.refs for s in article.sentences] == [(by_year[2017],), (by_year[2015],)]
+    assert article.citation_problems == []

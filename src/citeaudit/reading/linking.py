@@ -183,6 +183,12 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
         candidates = [r for r in undated if cite.pending in r.raw.lower()] or undated
     else:
         candidates = [r for r in same_name if r.year == cite.year]
+        if not candidates and not cite.corporate:
+            # "(Halperin and Hoppe, 2017)" beside "David M. Halperin, 2015.": the 2017
+            # entry's authors were read wrong ("David M. Halperin and Trevor Hoppe
+            # (editors), 2017."), so its name is looked for before its year
+            by_lead = [references[i] for i in _by_name_in_lead(cite, index)]
+            candidates = [r for r in by_lead if r.year == cite.year]
     if cite.second and len(candidates) > 1:
         second = surname_keys(cite.second)
         narrowed = [
