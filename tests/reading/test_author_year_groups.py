@@ -260,3 +260,18 @@ def test_a_cited_name_whose_entry_of_that_year_was_read_given_name_first_is_stil
     by_year = {ref.year: ref.key for ref in article.references}
     assert [s.refs for s in article.sentences] == [(by_year[2017],), (by_year[2015],)]
     assert article.citation_problems == []
+
+
+def test_author_year_citations_in_square_brackets_link_like_those_in_round_ones():
+    article = _article(
+        "Statins were tried in adults [Chen et al., 2003]. Walking helped older adults "
+        "(over 70 [Van den Berg and Moss, 1996]). Exercise helped [Baker et al, 1979; "
+        "World Heart Federation, 2015]. The heart [sic] is a pump."
+    )
+    assert [s.refs for s in article.sentences] == [
+        ("chen2003",),
+        ("vandenberg1996",),
+        ("baker1979", "worldheartfederation2015"),
+        (),
+    ]
+    assert article.sentences[0].text == "Statins were tried in adults."

@@ -76,8 +76,13 @@ _CLOSERS = ")]\"”’'"
 
 # A work not yet out, cited in place of a year: "(Dienes, in press)", "Dienes (forthcoming)".
 _PENDING = r"(?i:in press|forthcoming)"
-_YEAR_IN_BRACKETS = re.compile(rf"\([^()]*\b{_YEAR}|{_PENDING}")
+_YEAR_IN_BRACKETS = re.compile(rf"[(\[][^()\[\]]*\b{_YEAR}|{_PENDING}")
 _PAREN = re.compile(rf"\((?P<body>[^()]*?(?:\b{_YEAR}[a-z]?\b|\b{_PENDING}\b)[^()]*)\)")
+# The same in square brackets, as F1000Research writes them ("[Driggers et al., 2004]");
+# not a Markdown link's words ("[Lee, 2010](#ref-3)"), which cite by their target.
+_SQUARE = re.compile(
+    rf"\[(?P<body>[^\[\]()]*?(?:\b{_YEAR}[a-z]?\b|\b{_PENDING}\b)[^\[\]()]*)\](?!\()"
+)
 _PARTICLE = r"(?i:van|von|de|der|den|del|della|di|da|dos|du|la|le|ten|ter)"
 _NAME = rf"(?:{_PARTICLE}\s+)*[A-ZÀ-ÖØ-Þ][\w'’\-]+"
 _NAMES = (
@@ -388,7 +393,7 @@ def find_markers(text: str, plain_limit: int = 0, *, superscripts: bool = True) 
     found.extend(_plain_digit_markers(text, plain_limit))
     if not _YEAR_IN_BRACKETS.search(text):  # the author–year readings below all need one
         return _first_of_overlaps(found)
-    for match in _PAREN.finditer(text):
+    for match in (*_PAREN.finditer(text), *_SQUARE.finditer(text)):
         if cites := _group_cites(match.group("body")):
             found.append(
                 Marker(
