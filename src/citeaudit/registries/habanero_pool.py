@@ -22,6 +22,7 @@ import types
 from typing import Any
 
 import httpx2
+import orjson
 
 # What `httpx2.Client.get` takes; anything else is for the module function.
 _CLIENT_GET_OPTIONS = frozenset(
@@ -51,11 +52,26 @@ def _forget_in_child() -> None:
 os.register_at_fork(after_in_child=_forget_in_child)
 
 
+class _OrjsonResponse(httpx2.Response):
+    """A response that decodes its body with orjson: a batch of 100 Crossref works is
+    about 1.2 MB of JSON (their reference lists), which the standard library decodes in
+    three times the time. Malformed JSON raises what it did (orjson's error is a
+    `json.JSONDecodeError`)."""
+
+    def json(self, **kwargs: Any) -> Any:
+        if kwargs:  # options only the standard library takes
+            return super().json(**kwargs)
+        return orjson.loads(self.content)
+
+
 def pooled_get(url: Any, **options: Any) -> httpx2.Response:
     """`httpx2.get`, on the shared client when the options allow it."""
     if options.keys() <= _CLIENT_GET_OPTIONS:
-        return shared_client().get(url, **options)
-    return httpx2.get(url, **options)
+        response = shared_client().get(url, **options)
+    else:
+        response = httpx2.get(url, **options)
+    response.__class__ = _OrjsonResponse  # the same object, a faster json()
+    return response
 
 
 class _Httpx2WithPooledGet(types.ModuleType):
