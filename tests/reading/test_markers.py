@@ -157,7 +157,8 @@ def test_a_number_the_page_links_after_table_or_figure_is_that_table_not_a_refer
     text = (
         "Terms follow the OMERACT initiative [19] and are presented in Table "
         "[1](http://www.trialsjournal.com/content/15/1/511/table/T1) and Figure [2]. "
-        "Grain size came from the Scherrer equation [39] and the Delphi panel [31]."
+        "Grain size came from the Scherrer equation [39] and the Delphi panel [31] "
+        "(Additional file [3](http://www.biomedcentral.com/1471-2148/14/70/suppl/S3): Table S1)."
     )
     numbers = [m.numbers for m in find_markers(text)]
     assert numbers == [(19,), (39,), (31,)]

@@ -69,6 +69,10 @@ from citeaudit.reading.sentences import split_sentences
             "Groups of *Eberhardtia* **stat. nov.** (*e.g*., Che et al., 2010). It is new.",
             ["Groups of *Eberhardtia* **stat. nov.** (*e.g*., Che et al., 2010).", "It is new."],
         ),
+        (  # "c." for circa before a number ends nothing
+            "Antunes *et al.* suggested c. 145-502 thousand years BP for it [28]. It spread.",
+            ["Antunes *et al.* suggested c. 145-502 thousand years BP for it [28].", "It spread."],
+        ),
         (  # a version number after a product's name ends nothing
             "Reads were edited in Lasergene. v7.1 (DNASTAR) and MEGA 7 (Kumar, 2016). It ran.",
             ["Reads were edited in Lasergene. v7.1 (DNASTAR) and MEGA 7 (Kumar, 2016).", "It ran."],

@@ -70,7 +70,8 @@ _NUMBERED_WORDS = frozenset({
 # that table ("Table [1]", linked by the page), never a reference. Capitalised only, as
 # labels are: "the Scherrer equation [39]" and "the Delphi panel [31]" cite.
 _NUMBERED_THING = re.compile(
-    r"\b(?:Tables?|TABLES?|Fig(?:ure)?s?\.?|FIG(?:URE)?S?\.?|Supplementary\s+\w+|Appendix)\s*$"
+    r"\b(?:Tables?|TABLES?|Fig(?:ure)?s?\.?|FIG(?:URE)?S?\.?|Supplementary\s+\w+|Appendix"
+    r"|Additional\s+files?)\s*$"  # BioMed Central's "Additional file [3](.../suppl/S3)"
 )
 _CLOSERS = ")]\"”’'"
 

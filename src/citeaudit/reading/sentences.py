@@ -24,7 +24,7 @@ import pysbd
 _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts|etc|"
-    "sp|spp|subsp|ssp|var|cv|"
+    "sp|spp|subsp|ssp|var|cv|c|"  # "c. 145-502 thousand years" (circa)
     "nov|stat|comb"  # "sp. nov.", "stat. nov.", "comb. nov.": a new name is no sentence end
 )
 # An abbreviation, or a capital alone (an initial or a genus: "J. Smith", "*C.* *hominis*",
