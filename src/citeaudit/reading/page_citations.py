@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 
 from citeaudit.reading.links import entry_link
+from citeaudit.reading.markers import find_markers
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
 _YEAR_SUFFIX = re.compile(r"^\s*[a-h]\s*$")  # the "b" of "2004a, b": the year is the one before
@@ -430,8 +431,6 @@ def _note_citation(block) -> str | None:
 
     Pages of the humanities and law number their notes and list their works by author
     and year; a sentence whose note cites a work cites that work."""
-    from citeaudit.reading.markers import find_markers
-
     text = _entry_text(block).rstrip(" .")
     if not 6 <= len(text) <= _NOTE_CITATION_MAX or not _YEAR.search(text):
         return None
