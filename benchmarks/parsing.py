@@ -10,7 +10,9 @@ replaced: 0.508 of fields right overall, 0.144 of references fully right, 4 cras
 How a field is scored: the hand-labelled segments go through the same normalisers the
 parser uses (``reading/reference_fields.fill_fields``), which gives the gold value of
 each field; the parser's value is right when it equals the gold one after case,
-accents, spacing and punctuation are folded. A field counts when the gold reference
+accents, spacing and punctuation are folded (so a book whose hand labels call its name
+a container and give no title has that name as its title, on both sides, as the
+registries have it). A field counts when the gold reference
 or the parse has it, so a field invented where the reference has none is an error.
 Authors are right when the list of family names equals the gold list. "Overall" is
 over the six fields an editor sees compared with the registry (authors, year, title,
@@ -38,7 +40,7 @@ from citeaudit.models import Reference  # noqa: E402
 from citeaudit.reading.normalise.people import family  # noqa: E402
 from citeaudit.reading.reference_fields import fill_fields  # noqa: E402
 from citeaudit.reading.references import parse_reference  # noqa: E402
-from reference_data import Labelled, load  # noqa: E402
+from reference_data import FILES, Labelled, load  # noqa: E402
 
 FIELDS = ("authors", "year", "title", "container", "volume", "pages")
 EXTRA = ("issue", "publisher", "place")
@@ -115,6 +117,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     items = load(args.split)
     result = score(parse_reference, items)
+    by_file = {
+        name: score(parse_reference, [item for item in items if item.source == name])
+        for name in FILES
+    }
+    result["by_file"] = {
+        name: {"references": part["references"], "overall": part["overall"]}
+        for name, part in by_file.items()
+    }
     seconds = speed(items)
     print(f"Reference parsing on the {args.split} part of AnyStyle's labelled references")
     print(f"({len(items)} real reference strings)\n")
@@ -125,6 +135,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(f"{'fully right':<12}{result['fully_right']:>8.3f}")
     print(f"{'crashes':<12}{result['crashes']:>8}")
+    print("\nOverall by AnyStyle file:")
+    for name, part in by_file.items():
+        print(f"  {name:<10}{part['overall']:>8.3f}   ({part['references']} references)")
     print(f"\nParsing 1,000 references: {seconds:.2f} s")
     if args.json:
         print(json.dumps({"split": args.split, **result, "seconds_per_1000": seconds}))

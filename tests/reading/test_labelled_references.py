@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from citeaudit.models import Reference
 from citeaudit.reading.labeller import MODEL, segments
 from citeaudit.reading.normalise.numbers import pages, volume_issue, year
 from citeaudit.reading.normalise.people import people
-from citeaudit.reading.references import parse_reference
+from citeaudit.reading.reference_fields import fill_fields
+from citeaudit.reading.references import parse_authors, parse_reference
 
 DATA = Path(__file__).resolve().parents[2] / "benchmarks" / "data" / "reference-parsing"
 
@@ -199,3 +201,78 @@ def test_a_lettered_year_after_a_corporate_author_is_the_year():
         1,
     )
     assert ref.year == 2019  # not the year it was accessed, and not None
+
+
+def test_a_book_labelled_only_as_a_container_is_the_works_title():
+    # Labellers split on whether a book named alone is a title or a container; a registry
+    # calls it the work's title, and so must the comparison.
+    ref = fill_fields(
+        Reference(key="", raw="", line=1),
+        [
+            ("author", "Moreau, Lucie."),
+            ("date", "2004."),
+            ("container-title", "Reading the Tides: A Coastal History."),
+            ("location", "Halifax:"),
+            ("publisher", "Harbour Books."),
+        ],
+    )
+    assert (ref.title, ref.container) == ("Reading the Tides: A Coastal History", None)
+
+
+def test_a_container_beside_a_title_stays_the_container():
+    ref = fill_fields(
+        Reference(key="", raw="", line=1),
+        [
+            ("author", "Moreau, L."),
+            ("title", "Tides and trade."),
+            ("container-title", "In Coastal Histories."),
+        ],
+    )
+    assert ref.title == "Tides and trade"
+    assert ref.container is not None and "Coastal Histories" in ref.container
+
+
+def test_authors_after_the_first_written_given_name_first_are_inverted():
+    # Chicago and MLA: "Surname, Given, Given Surname, Given Surname"
+    assert parse_authors("Okafor, Chidi, Helena Marsh, Tomas Lindqvist") == [
+        "Okafor, Chidi",
+        "Marsh, Helena",
+        "Lindqvist, Tomas",
+    ]
+    assert parse_authors("Okafor, Chidi and Helena P. Marsh") == [
+        "Okafor, Chidi",
+        "Marsh, Helena P.",
+    ]
+    # surname-and-given pairs keep pairing, multi-word surnames included
+    assert parse_authors("Van der Berg, Anna, De Vries, Jan") == [
+        "Van der Berg, Anna",
+        "De Vries, Jan",
+    ]
+
+
+def test_pages_the_rules_miss_in_a_book_chapter_come_from_the_labeller():
+    ref = parse_reference(
+        'Okafor, C. "Rhythm and gait in runners." Studies in Human Motion. Ed. H. Marsh.'
+        " Boston, MA: Lakeside University Press, 1988. 41-77.",
+        1,
+    )
+    assert ref.pages == "41-77"
+    assert ref.title == "Rhythm and gait in runners"
+
+
+def test_a_journal_and_its_volume_word_are_not_read_into_the_title():
+    ref = parse_reference(
+        "Okafor, C, Tidal mixing in shallow estuaries, Journal of Coastal Research, v. 41,"
+        " pp. 112-130, 2006",
+        1,
+    )
+    assert ref.title == "Tidal mixing in shallow estuaries"
+    assert ref.container == "Journal of Coastal Research"
+    assert (ref.volume, ref.pages) == ("41", "112-130")
+
+
+def test_editors_written_before_the_title_are_not_its_authors():
+    ref = parse_reference(
+        "Marsh, Helena, ed. Coastal Lives: A Reader. London: Harbour Books, 1999.", 1
+    )
+    assert ref.authors == []  # the rules had read ["Marsh, Helena"]

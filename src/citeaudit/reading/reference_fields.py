@@ -55,6 +55,11 @@ def fill_fields(ref: Reference, found: list[Segment], *, untangle: bool = True) 
     if "title" in first:
         ref.title = text.title(first["title"])
     container = next((words for label, words in found if label in _CONTAINERS), None)
+    if ref.title is None and "journal" not in first and "container-title" in first:
+        # A book named alone ("Sperber, Dan. 1996. Explaining Culture. Oxford:
+        # Blackwell."): its labellers split on whether that is a title or a container;
+        # a registry calls it the work's title, and so does the comparison.
+        ref.title, container = text.title(first["container-title"]), None
     if container is not None:
         ref.container = text.container(container)
     if "volume" in first:
