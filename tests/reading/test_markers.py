@@ -74,6 +74,9 @@ REFS = _refs(
         ("Shown before [2-4].", ["simons1999", "simons2002a", "simons2002b"]),
         ("Shown before [1, 5].", ["hong1994", "borgstein2002"]),
         ("Shown before [^2].", ["simons1999"]),
+        ("Shown before [e.g. 2].", ["simons1999"]),
+        ("Shown before [see 1, 5].", ["hong1994", "borgstein2002"]),
+        ("Shown before [2, this study].", ["simons1999"]),
         ("Shown before.¹˒⁵", ["hong1994", "borgstein2002"]),
         ("Shown before<sup>2</sup>.", ["simons1999"]),
         ("Shown before^1^.", ["hong1994"]),
@@ -162,3 +165,33 @@ def test_a_number_the_page_links_after_table_or_figure_is_that_table_not_a_refer
     )
     numbers = [m.numbers for m in find_markers(text)]
     assert numbers == [(19,), (39,), (31,)]
+
+
+def test_markers_with_no_full_stop_after_them_end_the_sentence_before_an_opening_word():
+    """Pages lose the full stop after a marker group: "...of a species [1,2] Under such
+    circumstances..." is two sentences, each citing its own works."""
+    body = (
+        "Sampling only living animals gives a partial view of a species [1,2] Under such"
+        " circumstances, museum samples fill the gaps [3]. Samples from zoos [4] Lions"
+        " were kept there."
+    )
+    refs = "\n".join(
+        f"{n}. Author{chr(64 + n)} AB. Lion study {n}. BMJ. {2000 + n};{n}:1-2." for n in range(1, 5)
+    )
+    article = parse_article(f"{body}\n\nReferences\n\n{refs}\n", name="a", path="a.md")
+    cited = {s.text: s.refs for s in article.sentences}
+    assert cited == {
+        "Sampling only living animals gives a partial view of a species": (
+            "authora2001",
+            "authorb2002",
+        ),
+        "Under such circumstances, museum samples fill the gaps.": ("authorc2003",),
+        # a name after a marker is no sentence start: only words that open sentences are
+        "Samples from zoos Lions were kept there.": ("authord2004",),
+    }
+
+
+def test_the_brackets_around_a_group_of_linked_markers_leave_no_trace():
+    linked = link_markers("Shown in lions [[1](#B1),[5](#B5)], and in tigers.", REFS)
+    assert linked.keys == ["hong1994", "borgstein2002"]
+    assert linked.text == "Shown in lions, and in tigers."

@@ -43,6 +43,13 @@ _NO_BREAK_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2009\u200a\u2007"), " "
 # past it only when what follows does not start a sentence.
 _DIGIT_AFTER_END = re.compile(r"[.!?][1-9]")
 _STARTS_SENTENCE = re.compile(r"\s+[\"“‘'(\[]?[A-ZÀ-ÖØ-Þ]")
+# Capitalised words that open sentences and are no name: after a citation marker with
+# no full stop between, they start the next sentence.
+_OPENERS = (
+    r"(?:The|This|These|Those|Such|Under|In|However|Although|Though|Thus|Therefore|Hence"
+    r"|Moreover|Furthermore|Nevertheless|Despite|While|Whereas|We|Our|It|Its|There)"
+)
+_MARKER_THEN_OPENER = re.compile(rf"(?<=[\])])\s+{_OPENERS}\s+[a-z]")
 _MD_HEADING = re.compile(r"^\s*#{1,6}\s+")
 _H1 = re.compile(r"^\s*#\s+(\S.*?)\s*#*\s*$")
 
@@ -194,19 +201,32 @@ def _body_sentences(
 def _split_after_plain_markers(sentence: str, index: ReferenceIndex) -> list[str]:
     """A sentence cut after each flattened superscript that closes it: the splitter
     cannot tell "...disagreed.4,7 Others..." is two sentences, since it does not know
-    that 4 and 7 are references."""
-    if not _DIGIT_AFTER_END.search(sentence):
+    that 4 and 7 are references. Nor "...of a species [10,11] Under such
+    circumstances...", where the page lost the full stop after the markers: a marker
+    followed by a word that opens sentences, capitalised, ends one too."""
+    if not (_DIGIT_AFTER_END.search(sentence) or _MARKER_THEN_OPENER.search(sentence)):
         return [sentence]
+    markers = find_markers(sentence, index.plain_limit, superscripts=index.superscripts)
+    cuts = [
+        marker.end
+        for marker in markers
+        if marker.style == "plain"
+        and sentence[marker.start - 1] in ".!?"
+        and _STARTS_SENTENCE.match(sentence, marker.end)
+    ]
+    marker_ends = {marker.end for marker in markers if marker.style in ("numeric", "link")}
+    for opener in _MARKER_THEN_OPENER.finditer(sentence):
+        # the group's closing brackets after its last marker: "[[10],[11]] Under"
+        end = opener.start()
+        while end > 0 and end not in marker_ends and sentence[end - 1] in "])":
+            end -= 1
+        if end in marker_ends:
+            cuts.append(opener.start())
     pieces: list[str] = []
     start = 0
-    for marker in find_markers(sentence, index.plain_limit, superscripts=index.superscripts):
-        if (
-            marker.style == "plain"
-            and sentence[marker.start - 1] in ".!?"
-            and _STARTS_SENTENCE.match(sentence, marker.end)
-        ):
-            pieces.append(sentence[start : marker.end].strip())
-            start = marker.end
+    for cut in sorted(cuts):
+        pieces.append(sentence[start:cut].strip())
+        start = cut
     pieces.append(sentence[start:].strip())
     return [p for p in pieces if p]
 

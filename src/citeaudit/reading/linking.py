@@ -250,7 +250,9 @@ def link_markers(text: str, references: Sequence[Reference] | ReferenceIndex) ->
         position = marker.end
     pieces.append(text[position:])
     clean = "".join(pieces)
+    # the brackets around a group of linked markers: "species [[10],[11]]" left "[,]"
+    clean = re.sub(r"\s*[(\[][\s,;]*[)\]]", "", clean)
     clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
     clean = re.sub(r"[,;]+(?=[.,;:!?])", "", clean)  # "common [1], [2]." reads "common."
-    clean = re.sub(r"\(\s*\)", "", " ".join(clean.split())).strip()
+    clean = " ".join(clean.split()).strip()
     return Linked(keys, clean if markers else text, markers, unlinked)

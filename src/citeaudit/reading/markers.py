@@ -36,7 +36,13 @@ MarkerStyle = Literal["numeric", "superscript", "plain", "author_year", "narrati
 
 _YEAR = r"(?:1[5-9]|20)\d{2}"
 _NUMBERS = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*"
-_BRACKET = re.compile(rf"\[(?P<n>{_NUMBERS})\](?:\((?P<target>[^)\s]*)\))?|\[\^(?P<f>\d{{1,3}})\]")
+# "[3]", "[1, 4-6]"; with a lead-in or a mention of the article itself inside the
+# brackets, "[e.g. 28]", "[see 4, 5]", "[19, this study]", still the numbered works.
+_BRACKET = re.compile(
+    rf"\[(?:(?i:e\.\s?g\.|see(?:\s+also)?|cf\.)\s*,?\s*)?(?P<n>{_NUMBERS})"
+    r"(?:\s*[,;]\s*(?:this|the present|present) (?:study|work|paper))?"
+    rf"\](?:\((?P<target>[^)\s]*)\))?|\[\^(?P<f>\d{{1,3}})\]"
+)
 # A range written as two bracketed ends, "[7]-[10]" (BioMed Central): every number between.
 _BRACKET_RANGE = re.compile(r"\[(?P<a>\d{1,3})\]\s*[-–]\s*\[(?P<b>\d{1,3})\]")
 _SUP_DIGITS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
