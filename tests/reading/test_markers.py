@@ -176,7 +176,8 @@ def test_markers_with_no_full_stop_after_them_end_the_sentence_before_an_opening
         " were kept there."
     )
     refs = "\n".join(
-        f"{n}. Author{chr(64 + n)} AB. Lion study {n}. BMJ. {2000 + n};{n}:1-2." for n in range(1, 5)
+        f"{n}. Author{chr(64 + n)} AB. Lion study {n}. BMJ. {2000 + n};{n}:1-2."
+        for n in range(1, 5)
     )
     article = parse_article(f"{body}\n\nReferences\n\n{refs}\n", name="a", path="a.md")
     cited = {s.text: s.refs for s in article.sentences}
