@@ -659,3 +659,41 @@ def test_a_numbered_note_that_explains_cites_nothing_not_the_list_entry_of_its_n
     [defence] = [s for s in article.sentences if s.text.startswith("Disclosure")]
     assert defence.refs == ()  # never entry 2 of the list (Agre, 1997)
     assert "[2]" not in defence.text
+
+
+def test_a_section_under_a_list_of_links_to_the_pages_own_sections_keeps_its_text():
+    """Wiley repeats a "jump list" under every section heading; the extractor took the
+    section for navigation and dropped it, and its citing sentences with it."""
+    jump = (
+        '<ol class="jumpList"><li><a href="#top">Top of page</a></li>'
+        '<li><a href="#s1">Introduction</a></li><li><a href="#s2">Methods</a></li>'
+        '<li><a href="#s3">Conclusions</a></li></ol>'
+    )
+    texts = [
+        ("Introduction", 'Knee pain limits walking in older adults.<a href="#B2">[2]</a>'),
+        ("Methods", 'We pooled the trials that compared walking with rest.<a href="#B3">[3]</a>'),
+        (
+            "Conclusions",
+            'Walking relieved knee pain as much as exercise classes did.<a href="#B1">[1]</a>'
+            " Both are cheap to offer in primary care.",
+        ),
+    ]
+    sections = "".join(
+        f'<div class="section" id="s{n}"><div class="headingCont"><h3>{name}</h3></div>{jump}'
+        f'<div class="para"><p>{text}</p></div></div>'
+        for n, (name, text) in enumerate(texts, start=1)
+    )
+    page = (
+        f"<html><body><article><h1>Knee pain</h1>{sections}<h2>References</h2><ol>"
+        '<li id="B1">Lee AB, Mills K. Walking and knee pain. BMJ. 2011;342:d1234.</li>'
+        '<li id="B2">Park J, Ruiz M. Exercise for knee osteoarthritis. Lancet. 2015;12:55-71.</li>'
+        '<li id="B3">Ito K, Chen L. Massage in older adults. Pain. 2003;104:1-9.</li>'
+        "</ol></article></body></html>"
+    )
+    text = html_main_text(page)
+    assert "Top of page" not in text
+    article = parse_article(text, name="knee", path="knee.html")
+    cited = {s.text: s.refs for s in article.sentences}
+    assert cited["Walking relieved knee pain as much as exercise classes did."] == (
+        article.references[0].key,
+    )

@@ -24,6 +24,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from citeaudit.config import Settings
 from citeaudit.errors import InputError
@@ -44,6 +45,9 @@ from citeaudit.reading.web import (
     read_url_list,
     sitemap_urls,
 )
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 TEXT_SUFFIXES = (".md", ".markdown", ".txt")
 HTML_SUFFIXES = (".html", ".htm")
@@ -172,9 +176,28 @@ def _with_paragraphs(html: str) -> str:
     prefixed = [e for e in document.iter() if isinstance(e.tag, str) and ":" in e.tag]
     for element in prefixed:
         element.tag = "span"
-    if not paragraph_divs(document) and not prefixed:
+    jumps = [e for e in document.iter("ol", "ul") if _in_page_navigation(e)]
+    for element in jumps:
+        element.drop_tree()
+    if not paragraph_divs(document) and not prefixed and not jumps:
         return html
     return lxml_html.tostring(document, encoding="unicode")
+
+
+def _in_page_navigation(listing: HtmlElement) -> bool:
+    """A list of links to the page's own sections ("Top of page", "Abstract",
+    "Introduction", ...): Wiley repeats one under each section heading, and the
+    extractor then took the whole section for navigation and dropped its text."""
+    items = [child for child in listing if child.tag == "li"]
+    if len(items) < 2 or len(items) != len(listing):
+        return False
+    for item in items:
+        links = item.findall("a")
+        if len(links) != 1 or not (links[0].get("href") or "").startswith("#"):
+            return False
+        if (item.text or "").strip() or (links[0].tail or "").strip():
+            return False
+    return True
 
 
 def _source_breaks_as_spaces(html: str) -> str:
