@@ -276,3 +276,28 @@ def test_editors_written_before_the_title_are_not_its_authors():
         "Marsh, Helena, ed. Coastal Lives: A Reader. London: Harbour Books, 1999.", 1
     )
     assert ref.authors == []  # the rules had read ["Marsh, Helena"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "title"),
+    [
+        (
+            "Okafor, C. M. (2012). Why walking matters: The commuter's body (Policy Brief"
+            " 2012-04). Washington, DC: Walking Institute.",
+            "Why walking matters: The commuter's body",
+        ),
+        (
+            "Marsh, H. (Producer). (2009). The long walk home [Motion picture]. United Kingdom:"
+            " Lakeside Pictures.",
+            "The long walk home",
+        ),
+        (
+            "Lindqvist, T. (2015). Gait after knee surgery [Doctoral dissertation, Lakeside"
+            " University]. Lakeside Repository.",
+            "Gait after knee surgery",
+        ),
+    ],
+)
+def test_the_kind_of_work_bracketed_after_a_title_is_not_part_of_it(raw, title):
+    # a registry's title has no "[Motion picture]": kept, it would read as a mismatch
+    assert parse_reference(raw, 1).title == title

@@ -24,6 +24,7 @@ from citeaudit.doi import find_doi
 from citeaudit.models import Reference
 from citeaudit.reading.labeller import segments
 from citeaudit.reading.normalise import numbers
+from citeaudit.reading.normalise.text import without_kind
 from citeaudit.reading.reference_fields import fill_fields
 
 # --------------------------------------------------------------------------------------
@@ -365,7 +366,7 @@ def _rules(raw: str, line_number: int) -> Reference:
 
 def _tidy(ref: Reference) -> Reference:
     if ref.title:
-        ref.title = ref.title.strip().rstrip(",;") or None
+        ref.title = without_kind(ref.title.strip()).rstrip(",;") or None
     if ref.container:
         ref.container = ref.container.strip(" ,.;") or None
     return ref

@@ -8,9 +8,25 @@ _TAGS = re.compile(r"</?\w+[^>]*>")
 _QUOTES = "\"'“”‘’«»„"
 
 
+# What kind of work it is, bracketed after its title (APA's "[Motion picture]",
+# "(Report No. 12)", "[Doctoral dissertation, ...]"): no part of the title a registry has.
+_GENRE = re.compile(
+    r"\s*[\[(](?i:(?:technical |research |final |annual )?reports?|policy brief|working paper"
+    r"|doctoral dissertation|dissertation|master'?s thesis|thesis|motion picture|dvd|video"
+    r"|film|podcast|blog post|data ?set|computer software|brochure|fact sheet"
+    r"|press release)\b[^\[\]()]*[\])][.,;:]?$"
+)
+
+
+def without_kind(text: str) -> str:
+    """The title without a bracketed kind of work after it."""
+    return _GENRE.sub("", text)
+
+
 def title(segment: str) -> str | None:
-    """A title without its quotes and closing punctuation: “On X,” -> On X."""
-    text = _TAGS.sub("", segment).strip()
+    """A title without its quotes, closing punctuation and a bracketed kind of work:
+    “On X,” -> On X; "Why access matters (Policy Brief 2012-01)." -> Why access matters."""
+    text = without_kind(_TAGS.sub("", segment).strip())
     text = re.sub(r"^[:;,.\s]+", "", text)
     text = text.strip(_QUOTES + " ,;:")
     text = re.sub(r"[,;:]$", "", text)
