@@ -301,3 +301,19 @@ def test_editors_written_before_the_title_are_not_its_authors():
 def test_the_kind_of_work_bracketed_after_a_title_is_not_part_of_it(raw, title):
     # a registry's title has no "[Motion picture]": kept, it would read as a mismatch
     assert parse_reference(raw, 1).title == title
+
+
+def test_the_year_written_after_a_journal_without_its_semicolon_is_no_part_of_the_journal():
+    ref = parse_reference(
+        "47. Okafor CG, Marsh CR. Components of variance of plasma sodium in runners."
+        " Ann Clin Biochem 1982; 19: 431-434",
+        1,
+    )
+    assert (ref.container, ref.year, ref.volume) == ("Ann Clin Biochem", 1982, "19")
+
+
+def test_a_number_in_a_journals_name_stays_in_it():
+    ref = parse_reference(
+        'Okafor, C. 2003. "Bone grafts in the jaw." Periodontology 2000 33: 36-53.', 1
+    )
+    assert (ref.container, ref.year, ref.volume) == ("Periodontology 2000", 2003, "33")

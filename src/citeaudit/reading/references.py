@@ -212,15 +212,29 @@ def parse_reference(raw: str, line_number: int) -> Reference:
     """
     by_rules = _parse_by_rules(raw, line_number)
     if not _complete(by_rules):
-        return _parse_by_labeller(raw, line_number)
+        return _without_trailing_numbers(_parse_by_labeller(raw, line_number))
     lacking = [name for name in _FILLED_BY_LABELLER if getattr(by_rules, name) in (None, "")]
     if by_rules.container and by_rules.volume and by_rules.pages:
-        return by_rules  # a whole journal reference: the labeller would add nothing here
+        # a whole journal reference: the labeller would add nothing here
+        return _without_trailing_numbers(by_rules)
     by_labeller = _parse_by_labeller(raw, line_number)
     for name in lacking:
         if value := getattr(by_labeller, name):
             setattr(by_rules, name, value)
-    return by_rules
+    return _without_trailing_numbers(by_rules)
+
+
+def _without_trailing_numbers(ref: Reference) -> Reference:
+    """A journal that took the year or the volume written after it ("Ann Clin Biochem
+    1982; 19: 431-4", "Perspectives of New Music 4, no. 1"), without them; a number
+    that is neither stays ("Periodontol 2000")."""
+    if ref.container and (last := re.search(r"\s(\d{1,4})$", ref.container)):
+        number = last.group(1)
+        if ref.year is None and re.fullmatch(_YEAR, number):
+            ref.year = int(number)  # the only year written: the journal's date
+        if number in (str(ref.year), ref.volume):
+            ref.container = ref.container[: last.start()].rstrip(" ,.;:") or None
+    return ref
 
 
 # What the rules' complete reading may still lack and the labeller supplies: the rules
