@@ -284,17 +284,16 @@ def token_features(token: str) -> Features:
 
 
 _CONTEXT = ("w", "caps", "num", "end", "kw", "initials", "shape")
+_OFFSETS = (-2, -1, 1, 2)
 
 
 @functools.lru_cache(maxsize=65536)
 def _own_and_context(token: str) -> tuple[tuple[str, ...], dict[int, tuple[str, ...]]]:
     """The token's features as "name:value" strings, and as its neighbours see them."""
     features = token_features(token)
-    own = tuple(f"{name}:{value}" for name, value in features.items())
-    context = {
-        offset: tuple(f"{offset}:{name}:{features[name]}" for name in _CONTEXT if name in features)
-        for offset in (-2, -1, 1, 2)
-    }
+    own = tuple([f"{name}:{value}" for name, value in features.items()])
+    seen = [f"{name}:{features[name]}" for name in _CONTEXT if name in features]
+    context = {offset: tuple([f"{offset}:{item}" for item in seen]) for offset in _OFFSETS}
     return own, context
 
 
@@ -313,7 +312,7 @@ def sequence_features(words: list[str]) -> list[list[str]]:
             row.append("first:True")
         if index == count - 1:
             row.append("last:True")
-        for offset in (-2, -1, 1, 2):
+        for offset in _OFFSETS:
             other = index + offset
             if 0 <= other < count:
                 row.extend(cached[other][1][offset])

@@ -16,6 +16,7 @@ styles.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -245,14 +246,21 @@ def _without_trailing_numbers(ref: Reference) -> Reference:
 _FILLED_BY_LABELLER = ("volume", "issue", "pages", "container", "publisher", "place")
 
 
-def _parse_by_labeller(raw: str, line_number: int) -> Reference:
-    """The trained labeller's reading of the reference."""
+@functools.lru_cache(maxsize=256)
+def _prepared(raw: str) -> tuple[int | None, str, str]:
+    """The list's number, the entry's text, and the text without its identifiers: both
+    readers start from them (cached, as one reference often goes to both)."""
     number, text = strip_numbering(raw)
     text = unicodedata.normalize("NFC", " ".join(text.split()))
+    return number, text, _without_identifiers(text)
+
+
+def _parse_by_labeller(raw: str, line_number: int) -> Reference:
+    """The trained labeller's reading of the reference."""
+    number, text, plain = _prepared(raw)
     ref = Reference(key="", raw=raw.strip(), line=line_number)
     ref.number = number
     _identifiers(text, ref)
-    plain = _without_identifiers(text)
     ref = fill_fields(ref, segments(plain))
     if ref.year is None and (written := _AUTHOR_DATE_YEAR.search(plain)):
         # "Center for Disease Control and Prevention, 2019a." read whole as a title
@@ -349,12 +357,10 @@ def _parse_by_rules(raw: str, line_number: int) -> Reference:
 
 
 def _rules(raw: str, line_number: int) -> Reference:
-    number, text = strip_numbering(raw)
-    text = unicodedata.normalize("NFC", " ".join(text.split()))
+    number, text, body = _prepared(raw)
     ref = Reference(key="", raw=raw.strip(), line=line_number)
     ref.number = number
     _identifiers(text, ref)
-    body = _without_identifiers(text)
     if _parse_mla(body, ref):
         return _tidy(ref)
     vancouver = _find_vancouver_date(body)
