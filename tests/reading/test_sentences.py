@@ -77,6 +77,14 @@ from citeaudit.reading.sentences import split_sentences
             "Reads were edited in Lasergene. v7.1 (DNASTAR) and MEGA 7 (Kumar, 2016). It ran.",
             ["Reads were edited in Lasergene. v7.1 (DNASTAR) and MEGA 7 (Kumar, 2016).", "It ran."],
         ),
+        (  # a botanical authority's full stop before a bracketed figure ends nothing
+            "Bees visited *Camelina sativa* L. Crantz. (3.1 visits min) [29], but fewer came."
+            " It rained.",
+            [
+                "Bees visited *Camelina sativa* L. Crantz. (3.1 visits min) [29], but fewer came.",
+                "It rained.",
+            ],
+        ),
     ],
 )
 def test_abbreviations_and_decimals_do_not_end_a_sentence(text, expected):

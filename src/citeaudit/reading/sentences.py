@@ -38,6 +38,7 @@ _ENDS_WITH_ABBREVIATION = re.compile(
 # Never the start of a new sentence: "*, unpublished", "** (e.g., ...", "cobras of ..."
 _CONTINUES = re.compile(r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
+_BRACKETED_NUMBER = re.compile(r"^\(\s?\d+(?:[.,]\d+)?\s+[a-zµ%]")
 _VERSION = re.compile(r"^v\.?\s?\d")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
 # 2) the need...", "include i) a tutorial, and ii) a workshop"); the items are its parts.
@@ -136,6 +137,8 @@ def split_sentences(text: str) -> list[str]:
                 or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
                 or piece[:1] in ")],;:"  # "(urea, glycine, etc.) will be", "*e.g*., Lee": no
                 # sentence starts so
+                # nor with a bracketed figure: "Camelina sativa L. Crantz. (3.1 per min)"
+                or _BRACKETED_NUMBER.match(piece)
                 # a dot between spaces is a formula's hydrate dot ("MgCl2 . 6H2O"): no
                 # sentence ends with a space before its full stop
                 or (sentences[-1].endswith(" .") and piece[:1].isdigit())
