@@ -150,6 +150,12 @@ def test_given_first_authors_are_not_read_as_a_surname_and_an_initial(raw, autho
         ("Hong, Chang-Zern.", ["Hong, Chang-Zern"]),
         ("Urfer, D.; Huck, P.M.; & Booth, S.D.J.", ["Urfer, D.", "Huck, P.M.", "Booth, S.D.J."]),
         ("World Heart Federation", ["World Heart Federation"]),
+        # roles in brackets after each name (APA's films, edited books)
+        (
+            "Okafor, C., Marsh, H. (Producers), & Lind, T. (Director).",
+            ["Okafor, C.", "Marsh, H.", "Lind, T."],
+        ),
+        ("Okafor, C. (Ed.), & Marsh, H. (Eds.).", ["Okafor, C.", "Marsh, H."]),
     ],
 )
 def test_author_lists_split_into_people_in_every_common_order(segment, expected):

@@ -52,6 +52,13 @@ _EDITOR_MARK = re.compile(
     r"|^\s*(?:by|edited by|ed\. by|hrsg\. von)\s+",
     re.I,
 )
+# A role in brackets after a name, anywhere in the list: "Heyman, D. (Producers), & Yates,
+# D. (Director)" (APA's films), "Smith, J. (Ed.), & Doe, A. (Eds.)".
+_ROLE = re.compile(
+    r"\s*\((?:eds?|editors?|producers?|directors?|writers?|hosts?|narrators?|trans|"
+    r"transl|translators?|comps?|coords?|dirs?|hrsg|hg)\.?\)",
+    re.I,
+)
 _AND = re.compile(r"\s*(?:,\s*)?(?:\band\b|&|\bund\b|\bet\b(?!\s*al)|\by\b|\be\b)\s+", re.I)
 _ORGANISATION = re.compile(
     r"\b(?:association|organi[sz]ation|society|institute|council|federation|foundation|"
@@ -66,7 +73,7 @@ _ORGANISATION = re.compile(
 def people(segment: str) -> list[str]:
     """The people (or organisations) of an author segment, in order."""
     text = " ".join(segment.split())
-    text = _ET_AL.sub("", text)
+    text = _ROLE.sub("", _ET_AL.sub("", text))
     for _ in range(2):
         text = _EDITOR_MARK.sub("", text.strip(" ,;:")).strip()
     text = text.strip(" ,;:")
