@@ -323,3 +323,32 @@ def test_a_number_in_a_journals_name_stays_in_it():
         'Okafor, C. 2003. "Bone grafts in the jaw." Periodontology 2000 33: 36-53.', 1
     )
     assert (ref.container, ref.year, ref.volume) == ("Periodontology 2000", 2003, "33")
+
+
+def test_a_year_the_reference_writes_again_stays_in_a_proceedings_name():
+    ref = parse_reference(
+        "Okafor, C. (2010). Walking apps for older adults. In Multikonferenz Gesundheit 2010"
+        " (pp. 349–350). Lakeside University Press.",
+        1,
+    )
+    assert ref.container == "Multikonferenz Gesundheit 2010"
+
+
+def test_the_labeller_fills_no_pages_with_the_volume_a_journal_names_by_its_year():
+    ref = parse_reference(
+        "Okafor, C. M., & Marsh, H. (2015). Rigidity of knee joints after surgery. Journal für"
+        " die Gelenkforschung (Marsh Journal), 2015(700).",
+        1,
+    )
+    assert (ref.volume, ref.issue, ref.pages) == ("2015", "700", None)
+
+
+def test_a_books_series_is_not_taken_for_its_container():
+    # a rendered reference whose series was read as its container went unmatched
+    ref = parse_reference(
+        "Okafor, N. (2015) Garments | Gender | Generation, Lakeside Studien zur"
+        " Kulturanthropologie / Europäischen Ethnologie - Lakeside Studies in Cultural"
+        " Anthropology / European Ethnology. Lakeside: Lakeside University Press.",
+        1,
+    )
+    assert ref.container is None

@@ -220,17 +220,33 @@ def parse_reference(raw: str, line_number: int) -> Reference:
         return _without_trailing_numbers(by_rules)
     by_labeller = _parse_by_labeller(raw, line_number)
     for name in lacking:
-        if value := getattr(by_labeller, name):
+        if (value := getattr(by_labeller, name)) and _fills(by_rules, name, value):
             setattr(by_rules, name, value)
     return _without_trailing_numbers(by_rules)
 
 
+def _fills(ref: Reference, name: str, value: str) -> bool:
+    """Whether the labeller's value may fill the rules' empty field. Pages that are the
+    year or the volume ("Crelles Journal, 2015(700)") are not pages; a container is
+    taken only for a chapter ("In: Book") or a journal with numbers, since a book's
+    series read as its container ("Göttinger Studien zur Kulturanthropologie") left a
+    rendered reference unmatched."""
+    if name == "pages":
+        return value not in (str(ref.year), ref.volume)
+    if name == "container":
+        chapter = re.search(rf"\b[Ii]n:?\s+{re.escape(value[:20])}", ref.raw)
+        return bool(chapter or ref.volume or ref.pages)
+    return True
+
+
 def _without_trailing_numbers(ref: Reference) -> Reference:
     """A journal that took the year or the volume written after it ("Ann Clin Biochem
-    1982; 19: 431-4", "Perspectives of New Music 4, no. 1"), without them; a number
-    that is neither stays ("Periodontol 2000")."""
+    1982; 19: 431-4"), without them; a number that is neither, or that the reference
+    writes again elsewhere, stays ("Periodontol 2000", "Multikonferenz 2010 ... 2010")."""
     if ref.container and (last := re.search(r"\s(\d{1,4})$", ref.container)):
         number = last.group(1)
+        if len(re.findall(rf"(?<!\d){number}(?!\d)", ref.raw)) > 1:
+            return ref  # written again elsewhere: part of the name ("Konferenz 2010")
         if ref.year is None and re.fullmatch(_YEAR, number):
             ref.year = int(number)  # the only year written: the journal's date
         if number in (str(ref.year), ref.volume):
