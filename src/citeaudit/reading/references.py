@@ -199,6 +199,14 @@ def looks_like_reference(line: str) -> bool:
     )
 
 
+# What the rules' complete reading may still lack and the labeller supplies: the rules
+# read "v. 215, pp. 249-264" or "(pp. 263-290)" as nothing, and a book's place and
+# publisher only in the forms they know. The rules' own values are never replaced: on
+# clean, styled strings they are the more exact (measured on the dev part of the
+# labelled references and on `benchmarks/references.py`'s rendered strings).
+_FILLED_BY_LABELLER = ("volume", "issue", "pages", "container", "publisher", "place")
+
+
 def parse_reference(raw: str, line_number: int) -> Reference:
     """Parse one reference string; fields the text does not give stay None.
 
@@ -214,12 +222,13 @@ def parse_reference(raw: str, line_number: int) -> Reference:
     by_rules = _parse_by_rules(raw, line_number)
     if not _complete(by_rules):
         return _without_trailing_numbers(_parse_by_labeller(raw, line_number))
-    lacking = [name for name in _FILLED_BY_LABELLER if getattr(by_rules, name) in (None, "")]
     if by_rules.container and by_rules.volume and by_rules.pages:
         # a whole journal reference: the labeller would add nothing here
         return _without_trailing_numbers(by_rules)
     by_labeller = _parse_by_labeller(raw, line_number)
-    for name in lacking:
+    for name in _FILLED_BY_LABELLER:
+        if getattr(by_rules, name) not in (None, ""):
+            continue
         if (value := getattr(by_labeller, name)) and _fills(by_rules, name, value):
             setattr(by_rules, name, value)
     return _without_trailing_numbers(by_rules)
@@ -252,14 +261,6 @@ def _without_trailing_numbers(ref: Reference) -> Reference:
         if number in (str(ref.year), ref.volume):
             ref.container = ref.container[: last.start()].rstrip(" ,.;:") or None
     return ref
-
-
-# What the rules' complete reading may still lack and the labeller supplies: the rules
-# read "v. 215, pp. 249-264" or "(pp. 263-290)" as nothing, and a book's place and
-# publisher only in the forms they know. The rules' own values are never replaced: on
-# clean, styled strings they are the more exact (measured on the dev part of the
-# labelled references and on `benchmarks/references.py`'s rendered strings).
-_FILLED_BY_LABELLER = ("volume", "issue", "pages", "container", "publisher", "place")
 
 
 @functools.lru_cache(maxsize=256)
