@@ -181,6 +181,24 @@ def test_temporary_files_a_killed_run_left_are_swept_but_a_writer_in_flight_is_n
     assert_every_file_in_sources_is_a_valid_snapshot(sources)
 
 
+def test_a_snapshot_that_cannot_be_written_stops_the_run_naming_it_and_leaves_no_temporaries(
+    tmp_path: Path, settings: Settings
+):
+    sources = tmp_path / "sources"
+    blocked = sources / "doi-10-1073-pnas-1414271111.json"
+    blocked.mkdir(parents=True)  # a folder where the snapshot goes: it cannot be put there
+    article = tmp_path / "a.md"
+    article.write_text(
+        "Claim (Makris, 2014).\n\nReferences\n\nMakris, E. A. (2014). Developing functional "
+        "musculoskeletal tissues. PNAS, 111(45), E4832. https://doi.org/10.1073/pnas.1414271111\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(OSError) as failure:
+        resolve_sources(load_articles([article]), RunOptions(sources_dir=sources), settings)
+    assert str(blocked) in str(failure.value)
+    assert [p.name for p in sources.iterdir()] == [blocked.name]
+
+
 def test_extract_never_overwrites_a_save_an_editor_made_while_it_ran(tmp_path: Path):
     from citeaudit.claims.csv_file import (
         file_state,

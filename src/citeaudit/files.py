@@ -7,10 +7,15 @@ would silently lose it. Readers therefore see either the old file or the new one
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import functools
 import os
 import stat
+import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 
@@ -21,6 +26,59 @@ def atomic_write_bytes(
 
     `sync_directory=False` leaves making the rename durable to the caller, which writes
     many files into one directory and syncs it once after them (`sync_directory`)."""
+    staged = _write_temporary(path, data, synced=True)
+    _put_in_place(staged)
+    if sync_directory:
+        _fsync_directory(staged.target.parent)
+
+
+@dataclass(frozen=True)
+class StagedFile:
+    """A file's new content written beside it under a hidden name, not yet in its place."""
+
+    temporary: Path
+    target: Path
+    named: str  # the path the caller gave, for messages
+
+
+def stage_file(path: str | os.PathLike[str], data: bytes) -> StagedFile:
+    """The first half of an atomic write, for a caller writing many files at once: the
+    data beside `path`, unsynced, until `commit_staged` (or `discard_staged`)."""
+    return _write_temporary(path, data, synced=False)
+
+
+def commit_staged(staged: Sequence[StagedFile]) -> None:
+    """Put staged files in place durably: their data on disk first, then each renamed
+    over its target, then their directories synced, so a power cut leaves every file
+    old or new, never empty. On a failure, what is not yet in place is removed.
+
+    The data is synced by one `syncfs` of their file system where Linux offers it. A
+    sync per file was a cold run's largest cost: a thousand 20 KB snapshots spent 0.9 s
+    of CPU in `fsync`, and more when sixteen threads synced at once.
+    """
+    try:
+        _sync_data(staged)
+        for number, one in enumerate(staged):
+            try:
+                _put_in_place(one)
+            except BaseException:
+                discard_staged(staged[number + 1 :])
+                raise
+    except OSError:
+        discard_staged(staged)
+        raise
+    for directory in dict.fromkeys(one.target.parent for one in staged):
+        _fsync_directory(directory)
+
+
+def discard_staged(staged: Iterable[StagedFile]) -> None:
+    """Remove staged files that will not be committed (absent ones are ignored)."""
+    for one in staged:
+        with contextlib.suppress(OSError):
+            os.unlink(one.temporary)
+
+
+def _write_temporary(path: str | os.PathLike[str], data: bytes, *, synced: bool) -> StagedFile:
     # Write through a symlink rather than replacing the link with a regular file.
     target = Path(os.path.realpath(path))
     # Same directory, so os.replace is a rename within one file system (atomic on POSIX).
@@ -34,11 +92,9 @@ def atomic_write_bytes(
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(tmp, stat.S_IMODE(os.stat(target).st_mode))
-        os.replace(tmp, target)
+            if synced:
+                fh.flush()
+                os.fsync(fh.fileno())
     except OSError as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
@@ -47,8 +103,61 @@ def atomic_write_bytes(
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
-    if sync_directory:
-        _fsync_directory(target.parent)
+    return StagedFile(tmp, target, os.fspath(path))
+
+
+def _put_in_place(staged: StagedFile) -> None:
+    """Rename a written temporary file over its target, keeping the target's mode."""
+    try:
+        with contextlib.suppress(FileNotFoundError):
+            os.chmod(staged.temporary, stat.S_IMODE(os.stat(staged.target).st_mode))
+        os.replace(staged.temporary, staged.target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(staged.temporary)
+        raise OSError(exc.errno, exc.strerror, staged.named) from None
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(staged.temporary)
+        raise
+
+
+def _sync_data(staged: Sequence[StagedFile]) -> None:
+    """Every staged file's data on disk: one `syncfs` per file system where there is
+    one (Linux), else an `fsync` per file."""
+    syncfs = _syncfs()
+    pending = list(staged)
+    if syncfs is not None and pending:
+        systems = {os.stat(one.temporary.parent).st_dev: one.temporary.parent for one in pending}
+        for directory in systems.values():
+            fd = os.open(directory, os.O_RDONLY)
+            try:
+                if syncfs(fd) != 0:  # not supported here: sync file by file
+                    break
+            finally:
+                os.close(fd)
+        else:
+            return
+    for one in pending:
+        try:
+            fd = os.open(one.temporary, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+        except OSError as exc:
+            raise OSError(exc.errno, exc.strerror, one.named) from None
+
+
+@functools.cache
+def _syncfs() -> Callable[[int], int] | None:
+    """glibc's syncfs(2), or None where there is none."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None, use_errno=True).syncfs  # type: ignore[no-any-return]
+    except (OSError, AttributeError):
+        return None
 
 
 TEMP_SUFFIX = ".tmp"

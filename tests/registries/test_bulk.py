@@ -110,7 +110,8 @@ def test_chunks_asked_ahead_keep_their_records_until_they_are_resolved(
     batch, and every reference concludes as when resolved alone)."""
     from citeaudit.pipeline import resolution
 
-    monkeypatch.setattr(resolution, "CHUNK", 3)  # several chunks from one article
+    monkeypatch.setattr(resolution, "CHUNK", 3)  # several chunks from one article,
+    monkeypatch.setattr(resolution, "LOOKAHEAD", 3)  # more of them than are asked ahead
     article = write_fault_article(registry, tmp_path / "many.md")
     [parsed] = load_articles([article])
     with_doi = [ref for ref in parsed.references if ref.doi]
@@ -142,7 +143,8 @@ def test_the_batches_of_the_chunk_resolved_next_are_asked_before_those_after_it(
     from citeaudit.pipeline import resolution
     from citeaudit.registries.bulk import BATCHABLE_DOI
 
-    monkeypatch.setattr(resolution, "CHUNK", 3)
+    monkeypatch.setattr(resolution, "CHUNK", 3)  # several chunks from one article,
+    monkeypatch.setattr(resolution, "LOOKAHEAD", 3)  # more of them than are asked ahead
     article = write_fault_article(registry, tmp_path / "many.md")
     [parsed] = load_articles([article])
     expected = list(

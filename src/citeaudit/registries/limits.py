@@ -10,7 +10,11 @@ an archive. Every HTTP attempt (retries included) passes through `Throttle.run`:
   early and spent late would bunch up and break the rate at the registry's end);
 * the rate itself is pyrate-limiter's sliding-window log (`Limiter` with an
   in-memory bucket), with its 50 ms buffer as a margin for network jitter between
-  our clock and the registry's counter.
+  our clock and the registry's counter;
+* tokens go out in the order the requests came for them (`_Turns`). pyrate-limiter
+  wakes every waiting thread at once and lets whichever is quickest win, so a batch
+  queued later could overtake one queued first again and again: measured, the third
+  batch a run needed first came back after the ninth, and the run waited 1 s for it.
 
 While a registry is failing (its last attempt got no answer), requests to it are
 made one at a time (`serial_when_failing`): a struggling registry is not hit by five
@@ -65,6 +69,10 @@ from citeaudit.registries.answers import (
 
 T = TypeVar("T")
 
+LIMITER_BUFFER_MS = 50
+"""Added by pyrate-limiter to every wait: a margin for network jitter between our clock
+and the registry's counter (its default, made explicit because `_rates` counts on it)."""
+
 SharedGate = Callable[[str], None]
 """Blocks until the named registry may be asked once more, by a budget that other
 processes and machines share (the Prefect flow installs one backed by Prefect's
@@ -96,6 +104,28 @@ class HostLimit:
     shared_db: str | None = None  # SQLite file holding the rate log other processes share
 
 
+class _Turns:
+    """A queue at a counter: threads pass one at a time, first come, first served."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._issued = 0
+        self._serving = 0
+
+    @contextlib.contextmanager
+    def turn(self) -> Iterator[None]:
+        with self._changed:
+            ticket = self._issued
+            self._issued += 1
+            self._changed.wait_for(lambda: self._serving == ticket)
+        try:
+            yield
+        finally:
+            with self._changed:
+                self._serving += 1
+                self._changed.notify_all()
+
+
 class Throttle:
     """Run calls to one registry within its rate and concurrency limits."""
 
@@ -106,7 +136,8 @@ class Throttle:
         bucket: AbstractBucket = (
             InMemoryBucket(rates) if limit.shared_db is None else _shared_bucket(limit, rates)
         )
-        self._limiter = Limiter(bucket)
+        self._limiter = Limiter(bucket, buffer_ms=LIMITER_BUFFER_MS)
+        self._turns = _Turns()
         self._lock = threading.Lock()
         self._serial = threading.Lock()
         self.failing = False  # the last attempt got no answer
@@ -115,7 +146,8 @@ class Throttle:
     def run(self, call: Callable[[], T]) -> T:
         """Wait for a slot and a token, then make the call (one HTTP attempt)."""
         with self._slots:
-            self._limiter.try_acquire(self.limit.registry)
+            with self._turns.turn():
+                self._limiter.try_acquire(self.limit.registry)
             if _SHARED_GATE is not None:
                 _SHARED_GATE(self.limit.registry)
             with self._lock:
@@ -148,11 +180,18 @@ def _rates(rps: float) -> list[Rate]:
     their arrival (a slow first connection, a busy machine) then lands part of one
     burst in the registry's next second with the next burst, over its limit. Spacing
     the requests 1/rps apart keeps the registry's own count even under jitter.
+
+    pyrate-limiter adds its buffer to every wait, the spacing's included, so the gap
+    asked for is 1/rps less the buffer: asked for as 1/rps, 10 requests/s came out 150 ms
+    apart, a third of the registry's allowance unused. Where 1/rps is no longer than the
+    buffer (OpenAlex's 100/s), the buffer alone spaces the requests that queue.
     """
     per, interval = _as_whole_requests(rps)
     if per == 1:
         return [Rate(1, interval)]
-    return [Rate(1, interval // per), Rate(per, interval)]
+    window = Rate(per, interval)
+    gap = interval // per - LIMITER_BUFFER_MS
+    return [Rate(1, gap), window] if gap > 0 else [window]
 
 
 def _as_whole_requests(rps: float) -> tuple[int, int]:

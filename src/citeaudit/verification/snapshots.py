@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from citeaudit.errors import InputError
-from citeaudit.files import atomic_write_text
+from citeaudit.files import StagedFile, atomic_write_text, stage_file
 from citeaudit.models import Reference
 
 SNAPSHOT_SCHEMA = "citeaudit.source/1"
@@ -86,6 +86,13 @@ def save_snapshot(
     path = snapshot_path(sources_dir, ref)
     atomic_write_text(path, snapshot_json(snapshot), sync_directory=sync_directory)
     return path
+
+
+def stage_snapshot(sources_dir: Path, ref: Reference, snapshot: dict[str, Any]) -> StagedFile:
+    """The snapshot written beside its file, to be put in place with the rest of its
+    chunk by `files.commit_staged`: a run writing many syncs them once, not one by one."""
+    sources_dir.mkdir(parents=True, exist_ok=True)
+    return stage_file(snapshot_path(sources_dir, ref), snapshot_json(snapshot).encode("utf-8"))
 
 
 def snapshot_json(snapshot: dict[str, Any]) -> str:
