@@ -19,17 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-def atomic_write_bytes(
-    path: str | os.PathLike[str], data: bytes, *, sync_directory: bool = True
-) -> None:
+def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Replace `path` with `data` in one step; on any failure the old file is untouched.
-
-    `sync_directory=False` leaves making the rename durable to the caller, which writes
-    many files into one directory and syncs it once after them (`sync_directory`)."""
+    (Many files at once: `stage_file` each, then `commit_staged`.)"""
     staged = _write_temporary(path, data, synced=True)
     _put_in_place(staged)
-    if sync_directory:
-        _fsync_directory(staged.target.parent)
+    _fsync_directory(staged.target.parent)
 
 
 @dataclass(frozen=True)
@@ -186,15 +181,9 @@ def remove_stale_temp_files(directory: Path, older_than: float = STALE_TEMP_SECO
     return removed
 
 
-def atomic_write_text(
-    path: str | os.PathLike[str],
-    text: str,
-    encoding: str = "utf-8",
-    *,
-    sync_directory: bool = True,
-) -> None:
+def atomic_write_text(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> None:
     """Like `atomic_write_bytes`; newlines are written exactly as given, never translated."""
-    atomic_write_bytes(path, text.encode(encoding), sync_directory=sync_directory)
+    atomic_write_bytes(path, text.encode(encoding))
 
 
 def write_text_if_changed(path: str | os.PathLike[str], text: str, encoding: str = "utf-8") -> bool:
@@ -208,13 +197,6 @@ def write_text_if_changed(path: str | os.PathLike[str], text: str, encoding: str
         pass
     atomic_write_bytes(path, data)
     return True
-
-
-def sync_directory(directory: Path) -> None:
-    """Make the renames into `directory` durable: once after a batch of files written
-    with `sync_directory=False`, instead of once per file (a thousand snapshot files
-    spent a quarter of their writing time syncing the same directory)."""
-    _fsync_directory(directory)
 
 
 def _fsync_directory(directory: Path) -> None:

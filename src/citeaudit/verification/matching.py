@@ -44,7 +44,10 @@ def _surname_parts(name: str) -> list[str]:
 def _surnames_match(cited: str, registry: str) -> bool:
     """The same surname, allowing particles and a part left out ("Koning" for "de
     Koning", "Garcia" for "Reyes-Garcia"), but not a changed part ("Reyes-Tarcia")."""
-    a, b = _surname_parts(cited), _surname_parts(registry)
+    return _surname_parts_match(_surname_parts(cited), _surname_parts(registry))
+
+
+def _surname_parts_match(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
     if "".join(a) == "".join(b):
@@ -237,7 +240,12 @@ def _author_agreement(ref: Reference, work: Work) -> str:
 
 def _shared_authors(ref: Reference, work: Work) -> int:
     """How many of the cited authors are among the registry's (by surname)."""
-    return sum(1 for a in ref.authors if any(_surnames_match(a, r) for r in work.authors))
+    registry = [_surname_parts(r) for r in work.authors]  # once, not once per cited author
+    shared = 0
+    for name in ref.authors:
+        cited = _surname_parts(name)
+        shared += any(_surname_parts_match(cited, r) for r in registry)
+    return shared
 
 
 def _is_preprint(work: Work) -> bool:
