@@ -275,3 +275,42 @@ def test_author_year_citations_in_square_brackets_link_like_those_in_round_ones(
         (),
     ]
     assert article.sentences[0].text == "Statins were tried in adults."
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "message"),
+    [
+        (
+            "Statins were tried in adults (Chen et al., 2008).",
+            "chen2003",
+            "(Chen et al., 2008): the list has no Chen 2008; linked to Chen 2003, the one "
+            "entry of that shape a digit away: check the year",
+        ),
+        (
+            "Walking helps [Van den Berg and Moss, 1998].",
+            "vandenberg1996",
+            "(Van den Berg & Moss, 1998): the list has no Van den Berg 1998; linked to Van "
+            "den Berg 1996, the one entry of that shape a digit away: check the year",
+        ),
+    ],
+)
+def test_a_year_mistyped_by_one_digit_links_to_the_one_entry_of_its_authors_and_is_reported(
+    text, key, message
+):
+    article = _article(text)
+    assert article.sentences[0].refs == (key,)
+    assert [p.message for p in article.citation_problems] == [message]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Statins were tried in adults (Chen, 2008).",  # one author; the entry has three
+        "Exercise helps (Baker et al., 1990).",  # two digits away
+        "Walking helps (Van den Berg and Smith, 1998).",  # another second author
+    ],
+)
+def test_a_year_that_fits_no_entry_more_loosely_stays_unlinked_and_reported(text):
+    article = _article(text)
+    assert article.sentences[0].refs == ()
+    assert len(article.citation_problems) == 1

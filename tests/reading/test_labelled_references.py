@@ -129,6 +129,12 @@ def test_a_reading_of_the_rules_with_a_known_misreading_shape_goes_to_the_labell
             " pp. 1–38.",
             ["Fan, Mary D."],
         ),
+        (
+            "Julianne M. Serovich and Katie E. Mosack, 2003. “Reasons for HIV disclosure or"
+            " nondisclosure to casual sexual partners,” AIDS Education and Prevention, volume"
+            " 15, number 1, pp. 70–80.",
+            ["Serovich, Julianne M.", "Mosack, Katie E."],
+        ),
     ],
 )
 def test_given_first_authors_are_not_read_as_a_surname_and_an_initial(raw, authors):

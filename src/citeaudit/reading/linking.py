@@ -210,12 +210,47 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
     if not candidates:
         if cite.optional:
             return None, None
+        # On a page that links its citations, unlinked words with a year are mostly a
+        # species' authority ("Boie, 1826"): there only a list of authors ("Driggers et
+        # al., 2001", "Serovich and Mosack") is taken for a citation with a slip.
+        several = bool(cite.et_al or cite.second)
+        slip = _year_slip(cite, same_name) if several or not index.linked_page else None
+        if slip is not None:
+            return slip.key, (
+                f"({label}): the list has no {cite.first} {cite.year}; linked to "
+                f"{cite.first} {slip.year}, the one entry of that shape a digit away: "
+                "check the year"
+            )
         if same_name:
             years = ", ".join(str(r.year or "no year") for r in same_name)
             wanted_year = cite.pending or cite.year
             return None, f"({label}): {cite.first} is cited for {years}, not {wanted_year}"
         return None, f"({label}): no reference by {cite.first}"
     return None, f"({label}): fits {len(candidates)} references equally; add a/b to the year"
+
+
+def _year_slip(cite: Cite, same_name: list[Reference]) -> Reference | None:
+    """The entry a citation means when its year is mistyped: the only one by the same
+    first author with the same shape of author list (the same second author; three or
+    more for "et al."; one alone otherwise) whose year differs by one digit ("Driggers et
+    al., 2001" for the list's only Driggers et al. of 2004). Linked, and reported too, so
+    the editor corrects the year; anything less certain stays unlinked."""
+    if cite.pending or cite.corporate or not cite.year:
+        return None
+    if cite.second:
+        second = surname_keys(cite.second)
+        shaped = [
+            r for r in same_name if len(r.authors) > 1 and second & surname_keys(r.authors[1])
+        ]
+    elif cite.et_al:
+        shaped = [r for r in same_name if len(r.authors) >= 3]
+    else:
+        shaped = [r for r in same_name if len(r.authors) == 1]
+    if len(shaped) != 1 or shaped[0].year is None:
+        return None
+    cited, listed = str(cite.year), str(shaped[0].year)
+    differing = sum(a != b for a, b in zip(cited, listed, strict=False))
+    return shaped[0] if len(cited) == len(listed) and differing == 1 else None
 
 
 def link_markers(text: str, references: Sequence[Reference] | ReferenceIndex) -> Linked:

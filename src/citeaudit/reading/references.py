@@ -326,7 +326,9 @@ _IMPLAUSIBLE_TITLE = re.compile(
     rf"^(?:and\b|&|et al\b|[a-z]\.|[,.;:)\]]|{_YEAR}\b|{_SURNAME},\s+[{_UPPER}]\."
     # a given-first list cut after its first initial: "Philip E. | Agre, 1997", "Valerian
     # J. | Derlega, Barbara A. Winstead, ..."
-    rf"|{_SURNAME},\s+{_YEAR}[a-z]?\b|{_SURNAME},\s+[{_UPPER}][a-z]+\s+[{_UPPER}]\.)",
+    rf"|{_SURNAME},\s+{_YEAR}[a-z]?\b|{_SURNAME},\s+[{_UPPER}][a-z]+\s+[{_UPPER}]\."
+    # the same with two authors: "Julianne M. | Serovich and Katie E. Mosack, 2003"
+    rf"|{_SURNAME}\s+(?:and|&)\s+{_WORD}\s+(?:[{_UPPER}]\.\s+)*{_SURNAME},\s+{_YEAR}[a-z]?\b)",
     re.IGNORECASE,
 )
 _EDITORS_BEFORE = re.compile(r"(?:,|\s)\s*\(?(?:eds?|editors?|hrsg|hg)\.?\)?[.,:]?\s*$", re.I)
