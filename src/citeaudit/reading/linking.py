@@ -210,11 +210,7 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
     if not candidates:
         if cite.optional:
             return None, None
-        # On a page that links its citations, unlinked words with a year are mostly a
-        # species' authority ("Boie, 1826"): there only a list of authors ("Driggers et
-        # al., 2001", "Serovich and Mosack") is taken for a citation with a slip.
-        several = bool(cite.et_al or cite.second)
-        slip = _year_slip(cite, same_name) if several or not index.linked_page else None
+        slip = _year_slip(cite, same_name)
         if slip is not None:
             return slip.key, (
                 f"({label}): the list has no {cite.first} {cite.year}; linked to "
@@ -230,11 +226,13 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
 
 
 def _year_slip(cite: Cite, same_name: list[Reference]) -> Reference | None:
-    """The entry a citation means when its year is mistyped: the only one by the same
-    first author with the same shape of author list (the same second author; three or
-    more for "et al."; one alone otherwise) whose year differs by one digit ("Driggers et
-    al., 2001" for the list's only Driggers et al. of 2004). Linked, and reported too, so
-    the editor corrects the year; anything less certain stays unlinked."""
+    """The entry a citation means when its year is mistyped: the only one with the same
+    list of authors (the same first and second author; or the same first and three or
+    more for "et al.") whose year differs by one digit ("Driggers et al., 2001" for the
+    list's only Driggers et al. of 2004). Linked, and reported too, so the editor
+    corrects the year. A single name is not enough ("Hong, 1995" beside Hong 1994 may be
+    a work the list lacks; on a page of species, "Boie, 1826" is an authority), and
+    anything less certain stays unlinked."""
     if cite.pending or cite.corporate or not cite.year:
         return None
     if cite.second:
@@ -245,7 +243,7 @@ def _year_slip(cite: Cite, same_name: list[Reference]) -> Reference | None:
     elif cite.et_al:
         shaped = [r for r in same_name if len(r.authors) >= 3]
     else:
-        shaped = [r for r in same_name if len(r.authors) == 1]
+        return None
     if len(shaped) != 1 or shaped[0].year is None:
         return None
     cited, listed = str(cite.year), str(shaped[0].year)
