@@ -14,7 +14,7 @@ while improving the reader; ``heldout/`` (6 pages) is only for reporting.
 How it scores: each article is read the way ``citeaudit check`` reads it. A labelled
 reference position is mapped to citeaudit's reference whose text best matches the
 label's opening words; a labelled sentence is mapped to citeaudit's sentence whose
-text best matches it (markers removed on both sides). The sentence counts as right
+text best matches it (markers, and a formula's TeX source, removed on both sides). The sentence counts as right
 when the set of references citeaudit linked equals the labelled set. A labelled
 sentence citeaudit did not find at all counts as wrong.
 
@@ -42,8 +42,14 @@ _MARKERS = re.compile(r"\[[\d,\s–-]+\]|\([^()]*\b(?:1[89]|20)\d\d[a-z]?\b[^()]
 _YEAR = re.compile(r"\b(?:1[89]|20)\d\d[a-z]?\b")
 
 
+# A formula's TeX source that Wikipedia puts beside its rendering, "{\displaystyle x_{j}}":
+# copied into a label from the page's text (the labeller's note says so), kept by no
+# reader; set aside on both sides like the markers (nested braces one level deep).
+_TEX = re.compile(r"\{\\displaystyle(?:[^{}]|\{[^{}]*\})*\}")
+
+
 def _plain(text: str) -> str:
-    text = _MARKERS.sub(" ", text)
+    text = _MARKERS.sub(" ", _TEX.sub(" ", text))
     return " ".join(re.sub(r"[^\w]+", " ", text.casefold()).split())
 
 

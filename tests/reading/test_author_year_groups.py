@@ -187,6 +187,9 @@ Schmidt, F. L. and Hunter, J. E. (2015). Methods of Meta-Analysis. Los Angeles: 
         ("As Dienes (in press) shows, scales constrain it.", ("dienesa",)),
         ("Thus, Rouder et al. (2009, p. 232) recommend it.", ("rouder2009",)),
         ("Meta-analysis corrects it (Schmidt & Hunter, 2015, Ch. 1).", ("schmidt2015",)),
+        # a page past a thousand, written with its comma
+        ("Meta-analysis corrects it (Schmidt & Hunter, 2015, p. 1,101).", ("schmidt2015",)),
+        ("Rouder et al. (2009, p. 1,232) recommend it.", ("rouder2009",)),
     ],
 )
 def test_works_in_press_and_citations_with_a_locator_link_to_their_entries(text, keys):

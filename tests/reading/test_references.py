@@ -249,3 +249,21 @@ def test_an_mla_book_entry_is_parsed_with_its_publisher():
 
 def test_a_sentence_that_starts_like_a_name_is_not_an_mla_entry():
     assert not looks_like_reference("However, Smith found that pain eased in trials from 1994.")
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "47. Smith E , Haustein S , Mongeon P , Fei S . Knowledge sharing in global health "
+        "research. BMC Health Research Policy and Systems In Press",
+        "Dienes Z. (in press). How Bayesian statistics are needed. Psychol Conscious.",
+    ],
+)
+def test_a_work_in_press_is_a_reference_though_it_has_no_year(line):
+    assert looks_like_reference(line)
+
+
+def test_a_numbered_note_under_the_references_is_not_one():
+    assert not looks_like_reference(
+        "5. Citations were normalized using the population of WoS articles and reviews."
+    )

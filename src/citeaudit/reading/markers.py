@@ -100,7 +100,7 @@ _NAMES_RE = re.compile(_NAMES)
 # "Hong (1994)", "Rouder et al. (2009, p. 232)", "Dienes (in press)"
 _NARRATIVE = re.compile(
     rf"(?P<names>{_NAMES})\s+\((?:(?P<years>{_YEAR}[a-z]?(?:\s*,\s*{_YEAR}[a-z]?)*)"
-    rf"(?:,\s*(?:pp?\.|ch\.|chap\.)\s*[\w–-]+)?|(?P<pending>{_PENDING}))\)"
+    rf"(?:,\s*(?:pp?\.|ch\.|chap\.)\s*(?:\d{{1,3}}(?:,\d{{3}})+|[\w–-]+))?|(?P<pending>{_PENDING}))\)"
 )
 # "see Dienes, in press, for examples": a pending work named outside any bracket
 _PENDING_CITE = re.compile(rf"(?P<names>{_NAMES}),\s+(?P<pending>{_PENDING})(?=\s*[,;.)]|\s+for\b)")
@@ -115,7 +115,8 @@ _LEAD_IN = re.compile(
 _PART = re.compile(
     rf"^(?P<names>[A-ZÀ-ÖØ-Þ]|{_PARTICLE}\s)(?P<rest>[^0-9]*?),?\s+"
     rf"(?:(?P<years>{_YEAR}[a-z]?(?:\s*,\s*(?:{_YEAR}[a-z]?|[a-z]))*)|(?P<pending>{_PENDING}))"
-    r"(?:\s*[,:]\s*(?i:pp?\.|ch\.|chap\.|chapter|sec\.|section)?\s*[\w–-]+)?"
+    # a locator: "p. 12", "pp. 3-9", "ch. 4", "p. 1,101" (a page past a thousand)
+    r"(?:\s*[,:]\s*(?i:pp?\.|ch\.|chap\.|chapter|sec\.|section)?\s*(?:\d{1,3}(?:,\d{3})+|[\w–-]+))?"
     # "Dienes, 2008, in press": the work of 2008 and one not out yet
     rf"(?:\s*,?\s*(?:(?P<also>{_PENDING})|(?i:submitted|(?:published )?online(?: first)?)))?"
     r"(?:,?\s+for\s[^;]*)?\s*$"  # "(see Lee, 2012, for a review)"

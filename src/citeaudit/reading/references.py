@@ -174,8 +174,16 @@ def looks_like_reference(line: str) -> bool:
     or, Vancouver-style, the entry ends with "Place: Publisher; Year".
     """
     number, text = strip_numbering(line)
-    # "2016a" is a year too; a work not yet out has "(in press)" where the year would be
-    has_year = bool(re.search(rf"\b{_YEAR}[a-z]?\b|\((?:in press|forthcoming)\)", text, re.I))
+    text = re.sub(r"\s+,", ",", text)  # "Smith E , Haustein S ," (PeerJ's lists)
+    # "2016a" is a year too; a work not yet out has "(in press)" where the year would be,
+    # or ends with it ("BMC Health Research Policy and Systems In Press")
+    has_year = bool(
+        re.search(
+            rf"\b{_YEAR}[a-z]?\b|\((?:in press|forthcoming)\)|\b(?:in press|forthcoming)\.?$",
+            text,
+            re.I,
+        )
+    )
     body = rf"(?:[{_UPPER}][\w'’&.-]*(?:\s+(?:of|for|and|on|the|in|&))*\s+)+[{_UPPER}][\w'’.-]*"
     corporate = bool(
         re.match(
