@@ -370,11 +370,14 @@ def _iter_online(
                     _add(counts, "resolved", 1)
                     _add(counts, outcome, 1)
                     changes.extend(change)
+                    view = None
                     if outcome in ("kept", "unanswered") or _has_faults(snapshot):
                         unconfirmed.append(sid)
                     else:
-                        confirmed.append((sid, prints[sid], paths[sid], audit_view(snapshot)))
-                    done.append((sid, keep(snapshot)))
+                        view = audit_view(snapshot)
+                        confirmed.append((sid, prints[sid], paths[sid], view))
+                    reuse = view is not None and keep is audit_view  # not built twice
+                    done.append((sid, view if reuse else keep(snapshot)))
                     bar.update(1)
                 futures.clear()
                 # This chunk's snapshots in place and durable before the cache calls them
