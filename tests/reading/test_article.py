@@ -134,3 +134,33 @@ def test_no_break_and_thin_spaces_around_markers_read_as_spaces():
         ("Needling helped.", ("jones2002",)),
     ]
     assert article.citation_problems == []
+
+
+EPIGRAPH_REFERENCES = """References
+
+Dombrowski, L., Harmon, E. and Fox, S. (2016) Social justice-oriented interaction design. \
+Proceedings of DIS 2016, 656-671.
+"""
+
+
+def test_a_quotation_set_apart_cites_the_source_named_on_the_line_below_it():
+    article = parse_article(
+        "“Design is about change, in the practices and habits it affords.”\n\n"
+        "— Dombrowski et al. (2016).\n\nLiving with HIV is complicated.\n\n"
+        + EPIGRAPH_REFERENCES,
+        name="e",
+        path="e.md",
+    )
+    quotation, attribution, after = article.sentences
+    assert quotation.refs == ("dombrowski2016",)
+    assert attribution.refs == ()  # a name and a year: no claim of its own
+    assert after.refs == ()
+
+
+def test_a_dash_line_after_a_sentence_that_is_no_quotation_keeps_its_citation():
+    article = parse_article(
+        "Design changes practices.\n\n— Dombrowski et al. (2016).\n\n" + EPIGRAPH_REFERENCES,
+        name="e",
+        path="e.md",
+    )
+    assert [s.refs for s in article.sentences] == [(), ("dombrowski2016",)]

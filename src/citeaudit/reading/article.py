@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from citeaudit.errors import InputError
@@ -106,6 +107,7 @@ def parse_article(text: str, name: str, path: str) -> Article:
     references = _parse_reference_section(lines, ref_start) if ref_start is not None else []
     problems: list[CitationProblem] = []
     sentences = _body_sentences(body_lines, references, problems, linked_page=linked_page)
+    sentences = _quotations_credited(sentences)
     return Article(
         name=name,
         path=path,
@@ -115,6 +117,37 @@ def parse_article(text: str, name: str, path: str) -> Article:
         title=next((h.group(1).strip() for h in map(_H1.match, body_lines) if h), None),
         references_heading=None if ref_start is None else ref_start + 1,
     )
+
+
+_ATTRIBUTION = re.compile(r"^\s*[—–]\s*\S")  # "— Dombrowski, et al. (2016)"
+
+
+def _quotations_credited(sentences: list[Sentence]) -> list[Sentence]:
+    """A quotation set apart with its source on the line below it, as an epigraph is
+    ("“Design is inherently about change ...” / — Dombrowski et al. (2016)"), cites that
+    source: the quotation's sentences get the attribution's references, and the
+    attribution, a name and a year, is left citing nothing (no claim of its own)."""
+    credited = list(sentences)
+    for index, attribution in enumerate(credited):
+        if not (index and attribution.refs and _ATTRIBUTION.match(attribution.text)):
+            continue
+        paragraph = credited[index - 1].paragraph
+        if paragraph == attribution.paragraph:
+            continue
+        # the quotation: back from the attribution to the sentence that opens it
+        start = index - 1
+        while start > 0 and credited[start - 1].paragraph == paragraph:
+            if credited[start].text.lstrip()[:1] in '“"':
+                break
+            start -= 1
+        opening, closing = credited[start].text.lstrip(), credited[index - 1].text.rstrip(". ")
+        if not (opening[:1] in '“"' and closing[-1:] in '”"'):
+            continue
+        for i in range(start, index):
+            refs = tuple(dict.fromkeys(credited[i].refs + attribution.refs))
+            credited[i] = replace(credited[i], refs=refs)
+        credited[index] = replace(attribution, refs=(), parts=())
+    return credited
 
 
 def _find_references_heading(lines: list[str]) -> int | None:
