@@ -146,8 +146,7 @@ Proceedings of DIS 2016, 656-671.
 def test_a_quotation_set_apart_cites_the_source_named_on_the_line_below_it():
     article = parse_article(
         "“Design is about change, in the practices and habits it affords.”\n\n"
-        "— Dombrowski et al. (2016).\n\nLiving with HIV is complicated.\n\n"
-        + EPIGRAPH_REFERENCES,
+        "— Dombrowski et al. (2016).\n\nLiving with HIV is complicated.\n\n" + EPIGRAPH_REFERENCES,
         name="e",
         path="e.md",
     )
