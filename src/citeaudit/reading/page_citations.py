@@ -16,9 +16,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from citeaudit.reading.links import entry_link
 from citeaudit.reading.markers import find_markers
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d[a-z]?\b")
 _YEAR_SUFFIX = re.compile(r"^\s*[a-h]\s*$")  # the "b" of "2004a, b": the year is the one before
@@ -47,7 +51,7 @@ _ENTRY_MAX = 3000  # characters: longer is a section or a list, not one entry (A
 # up to six works under one number)
 
 
-def _nest_lettered_items(document) -> None:
+def _nest_lettered_items(document: HtmlElement) -> None:
     """Put list items lettered under a number inside that number's item: Wiley lists
     the works of entry 2 as items "2a", "2b" after an item "2" of its own (ids
     `...-bib-0002`, `...-bib-0002a`, ...), so items do not count the entries the
@@ -70,7 +74,7 @@ def _nest_lettered_items(document) -> None:
             following = after
 
 
-def _entry_of(target):
+def _entry_of(target: HtmlElement) -> HtmlElement | None:
     """The entry block a link's target belongs to. A part of a list item is the item:
     chemistry journals letter the works grouped under one number, and ACS links "(3b)"
     to the (b) inside entry 3."""
@@ -78,12 +82,12 @@ def _entry_of(target):
     return _entry_block(item)
 
 
-def _length(element) -> int:
+def _length(element: HtmlElement) -> int:
     """Characters of an element's text as read: a page's indentation is no length."""
     return len(" ".join(element.text_content().split()))
 
 
-def _entry_block(element):
+def _entry_block(element: HtmlElement) -> HtmlElement | None:
     """The element that holds the whole entry: an id may sit on a tiny anchor inside it."""
     block = element
     while block is not None and (
@@ -101,7 +105,7 @@ def _prose(text: str) -> bool:
     return len(words) >= 60 and lower >= 0.65 * len(words)
 
 
-def _looks_like_entry(block) -> bool:
+def _looks_like_entry(block: HtmlElement) -> bool:
     """A block of an entry's size with a year or DOI; a list item needs neither (a web
     page cited as "ICF Browser [http://apps.who.int/...]" has no year)."""
     text = " ".join(block.text_content().split())  # a page's indentation is no length
@@ -115,7 +119,7 @@ def _looks_like_entry(block) -> bool:
 _FIGURE_CLASS = re.compile(r"(?i)^(?:fig|figure|table|table-wrap|tablewrap|figure-wrap)$")
 
 
-def _is_figure(block) -> bool:
+def _is_figure(block: HtmlElement) -> bool:
     """A figure or table ("Figure <a href="#F3">3</a>" links to it with a number): its
     caption may hold a year, yet it is no entry."""
     classes = (block.get("class") or "").split()
@@ -134,7 +138,7 @@ def _is_marker(words: str) -> bool:
     )
 
 
-def _cited_only(blocks: dict[str, object]) -> dict[str, object]:
+def _cited_only(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
     """Targets that cite no other target. A note and the paragraph it annotates may link
     each other ("[3]" down to the note, "3." back up): both cite, neither is an entry."""
     citing = set()
@@ -147,7 +151,7 @@ def _cited_only(blocks: dict[str, object]) -> dict[str, object]:
     return {key: b for key, b in blocks.items() if id(b) not in citing}
 
 
-def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
+def _in_the_list(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
     """The targets that belong to the reference list. A page links other things the same
     way: an author's affiliation "1", a footnote "4". The list's entries are the commonest
     kind of target (tag and class); a target of another kind is kept only when its kind
@@ -170,7 +174,7 @@ def _in_the_list(blocks: dict[str, object]) -> dict[str, object]:
     return {key: b for key, b in blocks.items() if (b.tag, b.get("class")) not in stray_kinds}
 
 
-def _uncited_neighbours(entries: list) -> list:
+def _uncited_neighbours(entries: list[HtmlElement]) -> list[HtmlElement]:
     """Entries of the same list that no link points at: a range "[7]-[10]" links only its
     ends, yet 8 and 9 are cited, and the list's numbering counts every entry."""
     holders: dict[int, list] = {}
@@ -198,14 +202,14 @@ _BREAKING = frozenset({"li", "div", "p", "br", "dd", "dt", "td", "tr", "ul", "ol
 _NAME_PART = re.compile(r"(?i)surname|given|forename|first-?name|last-?name")
 
 
-def _separate(element) -> bool:
+def _separate(element: HtmlElement) -> bool:
     """An element whose text a browser shows apart from its neighbours': a block, or a
     name part set apart by the page's style sheet ("<span class=surname>Smithson</span>
     <span class=given-names>M.</span>" with no space between them in the page)."""
     return element.tag in _BREAKING or bool(_NAME_PART.search(element.get("class") or ""))
 
 
-def _entry_text(block) -> str:
+def _entry_text(block: HtmlElement) -> str:
     for inner in block.iter():  # ScienceDirect puts label, authors, title in <li>s of their own
         if inner is not block and isinstance(inner.tag, str) and _separate(inner):
             inner.text = " " + (inner.text or "")
@@ -263,7 +267,7 @@ def plain_citations(html: str) -> PageCitations:
     for name, anchor in targets.items():  # an old-style <a name>, where no element has the id
         ids.setdefault(name, anchor)
     links = [a for a in document.iter("a", "button") if _target_id(a)]
-    blocks: dict[str, object] = {}
+    blocks: dict[str, HtmlElement] = {}
     for link in links:
         target = ids.get(_target_id(link))
         if target is None or _target_id(link) in blocks:
@@ -310,7 +314,9 @@ def plain_citations(html: str) -> PageCitations:
     return replace(_taken_out(document, entries), linked=True)
 
 
-def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> None:
+def _rewrite_markers(
+    links: list[HtmlElement], blocks: dict[str, HtmlElement], entries: list[HtmlElement]
+) -> None:
     """Each link to an entry made a marker the reader links exactly: "[n]" for a number,
     the group's own numbers for a one-link group, an entry link keeping its words for
     author–year text; a numbered link to anything else is no citation."""
@@ -345,7 +351,7 @@ def _rewrite_markers(links: list, blocks: dict[str, object], entries: list) -> N
 _CITED_NAME = re.compile(r"^\s*([^\W\d_][\w'’-]+)")
 
 
-def _entry_named(words: str, block, entries: list):
+def _entry_named(words: str, block: HtmlElement, entries: list[HtmlElement]) -> HtmlElement:
     """The entry an author–year link's words name, where its target lacks their year.
 
     Pages err in their markup: the words "Jost et al., 2008" linked to Jost et al. 2010,
@@ -375,7 +381,7 @@ def _first_word(entry: str) -> str:
 _POPUP_CLASSES = frozenset({"dropdown", "tooltip", "popover", "popup", "hovercard", "casrecord"})
 
 
-def _is_popup(element) -> bool:
+def _is_popup(element: HtmlElement) -> bool:
     """An element the page shows only on hover or click (T&F puts a copy of each cited
     entry in a "dropDown" beside its marker): its text is no part of the sentence."""
     return any(token.casefold() in _POPUP_CLASSES for token in (element.get("class") or "").split())
@@ -385,7 +391,7 @@ def _is_popup(element) -> bool:
 _SCRIPT_TARGET = re.compile(r"""\(\s*(?:event\s*,\s*)?['"]([A-Za-z][\w.:-]*)[\s\w.:-]*['"]""")
 
 
-def _target_id(link) -> str:
+def _target_id(link: HtmlElement) -> str:
     """The id of the element a link points at in the page: its `#id`, or the id a JATS
     page names beside an outside address (PeerJ: `href="https://doi.org/..."
     data-jats-rid="ref-12"`); "" for a link to another site."""
@@ -409,14 +415,14 @@ def _target_id(link) -> str:
     return (href.partition("#")[2].split() or [""])[0]
 
 
-def _note_of(target):
+def _note_of(target: HtmlElement | None) -> HtmlElement | None:
     """The block a note's anchor stands in, however short ("3. Fan, 2011, p. 36.")."""
     if target is None:
         return None
     return next((b for b in target.iterancestors() if b.tag in _BLOCKS), None)
 
 
-def _numbered_note(link, note) -> bool:
+def _numbered_note(link: HtmlElement, note: HtmlElement | None) -> bool:
     """Whether a numbered link points at a note of that number ("[5]" at "5. See FLA.
     STAT. ...", "[3]" at "3. Fan, 2011"), however long or short: no list position."""
     number = link.text_content().strip().strip("[]()")
@@ -425,7 +431,7 @@ def _numbered_note(link, note) -> bool:
     return re.match(rf"\s*\[?{number}\b", " ".join(note.text_content().split())) is not None
 
 
-def _note_citation(block) -> str | None:
+def _note_citation(block: HtmlElement) -> str | None:
     """What a note says when it only cites: "Halperin and Hoppe, 2017, p. 349." gives
     "Halperin and Hoppe, 2017, p. 349"; None for a note that explains or quotes.
 
@@ -444,7 +450,7 @@ def _note_citation(block) -> str | None:
 _NOTE_CITATION_MAX = 200  # characters: a note longer than that says more than a citation
 
 
-def _drop_note_marker(link, citation: str | None = None) -> None:
+def _drop_note_marker(link: HtmlElement, citation: str | None = None) -> None:
     """A link to a note ("[1]"), with the brackets around it: the number is the note's,
     not a position in the reference list, and must not read as one. A note that only
     cites leaves its citation in the sentence instead: " (Fan, 2011, p. 36)", before the
@@ -474,7 +480,7 @@ def _drop_note_marker(link, citation: str | None = None) -> None:
 _SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s*$")
 
 
-def _not_a_citation(link) -> None:
+def _not_a_citation(link: HtmlElement) -> None:
     """A numbered in-page link to something that is no entry (an author's affiliation
     "Wan<sup>1</sup>", a table "[1](#Tab1)") must not read as a citation marker: a
     superscript one goes, with its superscript; any other keeps its words as plain text."""
@@ -491,7 +497,7 @@ def _not_a_citation(link) -> None:
         link.drop_tag()
 
 
-def _taken_out(document, entries: list) -> PageCitations:
+def _taken_out(document: HtmlElement, entries: list[HtmlElement]) -> PageCitations:
     """The page without its reference entries, and the entries as plain lines."""
     if not entries:
         return PageCitations(_serialised(document))
@@ -511,7 +517,7 @@ def _taken_out(document, entries: list) -> PageCitations:
 _LIST_HOLDER = re.compile(r"ref-?list|references|bibliograph|citation-list|cit-list", re.I)
 
 
-def _headed_list(document) -> list:
+def _headed_list(document: HtmlElement) -> list[HtmlElement]:
     """The entries of a reference list no in-page link points at (a page citing by DOI
     links, or by names and years alone), found by its heading ("References",
     "Literature Cited"...) or by a holder named so (`class="ref-list"`): the first
@@ -543,13 +549,13 @@ def _headed_list(document) -> list:
     return []
 
 
-def _bold_line(element) -> bool:
+def _bold_line(element: HtmlElement) -> bool:
     """A paragraph that is only bold words: a heading written as "<p><strong>References"."""
     bold = "".join(b.text_content() for b in element.iter("strong", "b"))
     return bool(bold.strip()) and bold.strip() == element.text_content().strip()
 
 
-def _sibling_run(heading) -> list:
+def _sibling_run(heading: HtmlElement) -> list[HtmlElement]:
     """The entries that follow a heading as its siblings, up to the first that is none."""
     run = []
     for sibling in heading.itersiblings():
@@ -561,7 +567,7 @@ def _sibling_run(heading) -> list:
     return run
 
 
-def _first_entry_run(element) -> list:
+def _first_entry_run(element: HtmlElement) -> list[HtmlElement]:
     for holder in element.iter():
         children = [c for c in holder if isinstance(c.tag, str)]
         entries = [c for c in children if _looks_like_entry(c)]
@@ -570,7 +576,7 @@ def _first_entry_run(element) -> list:
     return []
 
 
-def _serialised(document) -> str:
+def _serialised(document: HtmlElement) -> str:
     """The page as HTML again, without its link-less anchors (`<a name=...>`): an empty
     anchor came out of extraction as stray brackets around markers ("care] [[8]-][[11].")."""
     from lxml import html as lxml_html
@@ -590,7 +596,7 @@ _LIST_HEADING = re.compile(
 _HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
 
 
-def _drop_with_empty_holders(block) -> None:
+def _drop_with_empty_holders(block: HtmlElement) -> None:
     """Take an entry out, and the list and heading it leaves empty: an empty "References"
     section left in the page makes the extractor flatten the page around it."""
     holder = block.getparent()
@@ -610,7 +616,7 @@ def _drop_with_empty_holders(block) -> None:
         holder = parent
 
 
-def _marker(link, number: int) -> str:
+def _marker(link: HtmlElement, number: int) -> str:
     """The marker a numeric link becomes: "[4]", in brackets even when the page wrote a
     bare or superscript "4" (the link says it cites), unless the page's own brackets
     stand around the link already."""
