@@ -53,14 +53,10 @@ def commit_staged(staged: Sequence[StagedFile]) -> None:
     """
     try:
         _sync_data(staged)
-        for number, one in enumerate(staged):
-            try:
-                _put_in_place(one)
-            except BaseException:
-                discard_staged(staged[number + 1 :])
-                raise
-    except OSError:
-        discard_staged(staged)
+        for one in staged:
+            _put_in_place(one)
+    except BaseException:
+        discard_staged(staged)  # those already in place have no temporary left
         raise
     for directory in dict.fromkeys(one.target.parent for one in staged):
         _fsync_directory(directory)

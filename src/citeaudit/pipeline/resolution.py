@@ -342,11 +342,9 @@ def _iter_online(
     # chunk's references are resolved, so the registries' rate limits, not the chunking,
     # set the pace; only those chunks' registry records are held at a time.
     try:
-        with (
-            ThreadPoolExecutor(
-                max_workers=max(1, settings.workers), thread_name_prefix="ref"
-            ) as pool,
-        ):
+        with ThreadPoolExecutor(
+            max_workers=max(1, settings.workers), thread_name_prefix="ref"
+        ) as pool:
             pending = deque(bulk.ask_ahead(dois(p)) for p in parts[:LOOKAHEAD])
             for number, part in enumerate(parts):
                 pending.popleft().wait()

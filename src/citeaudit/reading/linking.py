@@ -190,11 +190,7 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
             by_lead = [references[i] for i in _by_name_in_lead(cite, index)]
             candidates = [r for r in by_lead if r.year == cite.year]
     if cite.second and len(candidates) > 1:
-        second = surname_keys(cite.second)
-        narrowed = [
-            r for r in candidates if len(r.authors) > 1 and second & surname_keys(r.authors[1])
-        ]
-        candidates = narrowed or candidates
+        candidates = _with_second_author(candidates, cite.second) or candidates
     if cite.et_al and len(candidates) > 1:
         narrowed = [r for r in candidates if len(r.authors) >= 3]
         candidates = narrowed or candidates
@@ -225,6 +221,12 @@ def _link_cite(cite: Cite, index: ReferenceIndex) -> tuple[str | None, str | Non
     return None, f"({label}): fits {len(candidates)} references equally; add a/b to the year"
 
 
+def _with_second_author(references: list[Reference], second: str) -> list[Reference]:
+    """The entries whose second author is the one a citation names ("Lee and Moss")."""
+    keys = surname_keys(second)
+    return [r for r in references if len(r.authors) > 1 and keys & surname_keys(r.authors[1])]
+
+
 def _year_slip(cite: Cite, same_name: list[Reference]) -> Reference | None:
     """The entry a citation means when its year is mistyped: the only one with the same
     list of authors (the same first and second author; or the same first and three or
@@ -236,10 +238,7 @@ def _year_slip(cite: Cite, same_name: list[Reference]) -> Reference | None:
     if cite.pending or cite.corporate or not cite.year:
         return None
     if cite.second:
-        second = surname_keys(cite.second)
-        shaped = [
-            r for r in same_name if len(r.authors) > 1 and second & surname_keys(r.authors[1])
-        ]
+        shaped = _with_second_author(same_name, cite.second)
     elif cite.et_al:
         shaped = [r for r in same_name if len(r.authors) >= 3]
     else:
