@@ -697,3 +697,30 @@ def test_a_section_under_a_list_of_links_to_the_pages_own_sections_keeps_its_tex
     assert cited["Walking relieved knee pain as much as exercise classes did."] == (
         article.references[0].key,
     )
+
+
+def test_a_range_whose_dash_is_a_superscript_of_its_own_cites_every_entry_in_it():
+    """Europe PMC: "<sup>1</sup><sup>–</sup><sup>4</sup>", only the ends linked; and a
+    year's full stop before two markers still ends its sentence."""
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest and heat were compared in several trials.<sup><a id="x1" href="#R1">1</a></sup><sup>–</sup><sup><a
+id="x4" href="#R4">4</a></sup> Tai chi was studied from 2004.<sup><a id="x5"
+href="#R5">5</a></sup> <sup><a id="x3" href="#R3">3</a></sup> Yoga was not studied.</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited["Rest"] == tuple(keys[:4])
+    assert cited["Tai"] == (keys[4], keys[2])
+    assert "Yoga" not in cited
+
+
+def test_a_link_to_the_pages_own_doi_is_no_citation():
+    page = f"""<html><head><meta name="citation_doi" content="10.5555/this.article"></head>
+<body><article><h1>Back pain</h1><p>doi: <a href="https://doi.org/10.5555/this.article">10.5555/this.article</a></p>{_MORE}
+<p>Rest helped most patients.<sup><a id="x1" href="#R1">[1]</a></sup> Heat helped
+some.<sup><a id="x2" href="#R2">[2]</a></sup> Ice helped a few.<sup><a id="x3"
+href="#R3">[3]</a></sup></p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    assert article.citation_problems == []
+    keys = [ref.key for ref in article.references]
+    assert [s.refs for s in article.sentences if s.refs] == [(k,) for k in keys[:3]]

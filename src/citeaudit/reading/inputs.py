@@ -25,8 +25,10 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
+from urllib.parse import unquote
 
 from citeaudit.config import Settings
+from citeaudit.doi import find_doi
 from citeaudit.errors import InputError
 from citeaudit.models import Article
 from citeaudit.progress import progress_bar
@@ -153,6 +155,9 @@ def html_main_text(html: str, *, where: Path | str = "page") -> str:
     text = re.sub(r"\\([\[\]])", r"\1", text)
     # "<sup>[4]</sup>" is a bracket marker; as a tag it would not close its sentence
     text = re.sub(r"<sup>\s*((?:\[[^\]<]{1,40}\][\s,;–-]*)+)</sup>", r"\1", text)
+    # a range whose dash is a superscript of its own between two linked numbers (Europe
+    # PMC: "<sup>5</sup><sup>–</sup><sup>7</sup>") reads "[5]–[7]", the works 5 to 7
+    text = re.sub(r"\]\s*<sup>\s*([–—-])\s*</sup>\s*\[", r"]\1[", text)
     text = re.sub(r"</?sub>", "", text)  # "E<sub>c</sub>" reads "Ec": a subscript cites nothing
     if page.entries:
         listed = "\n\n".join(f"{n}. {entry}" for n, entry in enumerate(page.entries, start=1))
@@ -165,7 +170,9 @@ def _with_paragraphs(html: str) -> str:
     """The page with paragraphs written as `<div>`s made `<p>`s (see `paragraphs`), and
     elements named with a namespace prefix made `<span>`s: ACS marks up its reference
     titles as `<cas:atitle>`, which trafilatura cannot copy, and it then dropped the
-    whole page ("no article text found")."""
+    whole page ("no article text found"). Links to the page's own DOI go too: the
+    header's "doi: 10.1136/sti.2008.033985" is no citation, and no entry carries it, so
+    it was reported as a citation to a work missing from the list."""
     from lxml import etree
     from lxml import html as lxml_html
 
@@ -179,9 +186,27 @@ def _with_paragraphs(html: str) -> str:
     jumps = [e for e in document.iter("ol", "ul") if _in_page_navigation(e)]
     for element in jumps:
         element.drop_tree()
-    if not paragraph_divs(document) and not prefixed and not jumps:
+    own = _own_doi(document)
+    to_itself = [a for a in document.iter("a") if own and _link_doi(a) == own]
+    for element in to_itself:
+        element.drop_tree()
+    if not paragraph_divs(document) and not prefixed and not jumps and not to_itself:
         return html
     return lxml_html.tostring(document, encoding="unicode")
+
+
+def _own_doi(document: HtmlElement) -> str | None:
+    """The page's own DOI, from the citation metadata publishers put in its head."""
+    for meta in document.iter("meta"):
+        if (meta.get("name") or "").lower() in ("citation_doi", "dc.identifier"):
+            doi = find_doi(meta.get("content") or "")
+            if doi:
+                return doi
+    return None
+
+
+def _link_doi(link: HtmlElement) -> str | None:
+    return find_doi(unquote(link.get("href") or ""))
 
 
 def _in_page_navigation(listing: HtmlElement) -> bool:

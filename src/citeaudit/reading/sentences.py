@@ -55,9 +55,12 @@ _CLOSED_END = re.compile(
     # abbreviation: "... cichlids of LT. Among the drawbacks ..."
     r"|(?<=[A-Z]{2}\.)\s+(?=[A-Z][a-z]{2,}\b)"
 )
-# A number's full stop with a marker after it ends a sentence, which pysbd misses:
-# "... using SHELXL-2013.[14] Hydrogen atoms were ..." (ACS)
-_MARKED_NUMBER_END = re.compile(r"(\d\.\[[\d,\s–-]{1,40}\])\s+(?=[A-Z][a-z])")
+# A number's full stop with markers after it ends a sentence, which pysbd misses:
+# "... using SHELXL-2013.[14] Hydrogen atoms were ..." (ACS), "... since 1994.[15] [16]
+# Surveys have been ..." (Europe PMC)
+_MARKED_NUMBER_END = re.compile(
+    r"(\d\.\[[\d,\s–-]{1,40}\](?:[\s,;]*\[[\d,\s–-]{1,40}\])*)\s+(?=[A-Z][a-z])"
+)
 WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
