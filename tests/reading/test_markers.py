@@ -77,6 +77,9 @@ REFS = _refs(
         ("Shown before [e.g. 2].", ["simons1999"]),
         ("Shown before [see 1, 5].", ["hong1994", "borgstein2002"]),
         ("Shown before [2, this study].", ["simons1999"]),
+        # a page's line break inside the brackets
+        ("Shown before [ 1].", ["hong1994"]),
+        ("Shown before [ 2- 4].", ["simons1999", "simons2002a", "simons2002b"]),
         ("Shown before.¹˒⁵", ["hong1994", "borgstein2002"]),
         ("Shown before<sup>2</sup>.", ["simons1999"]),
         ("Shown before^1^.", ["hong1994"]),

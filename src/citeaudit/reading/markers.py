@@ -38,10 +38,11 @@ _YEAR = r"(?:1[5-9]|20)\d{2}"
 _NUMBERS = r"\d{1,3}(?:\s*[-–]\s*\d{1,3})?(?:\s*[,;]\s*\d{1,3}(?:\s*[-–]\s*\d{1,3})?)*"
 # "[3]", "[1, 4-6]"; with a lead-in or a mention of the article itself inside the
 # brackets, "[e.g. 28]", "[see 4, 5]", "[19, this study]", still the numbered works.
+# Spaces inside the brackets are a page's line breaks: "[ 6]", "[ 6- 8]".
 _BRACKET = re.compile(
-    rf"\[(?:(?i:e\.\s?g\.|see(?:\s+also)?|cf\.)\s*,?\s*)?(?P<n>{_NUMBERS})"
+    rf"\[\s?(?:(?i:e\.\s?g\.|see(?:\s+also)?|cf\.)\s*,?\s*)?(?P<n>{_NUMBERS})"
     r"(?:\s*[,;]\s*(?:this|the present|present) (?:study|work|paper))?"
-    rf"\](?:\((?P<target>[^)\s]*)\))?|\[\^(?P<f>\d{{1,3}})\]"
+    rf"\s?\](?:\((?P<target>[^)\s]*)\))?|\[\^(?P<f>\d{{1,3}})\]"
 )
 # A range written as two bracketed ends, "[7]-[10]" (BioMed Central): every number between.
 _BRACKET_RANGE = re.compile(r"\[(?P<a>\d{1,3})\]\s*[-–]\s*\[(?P<b>\d{1,3})\]")
