@@ -724,3 +724,35 @@ href="#R3">[3]</a></sup></p>
     assert article.citation_problems == []
     keys = [ref.key for ref in article.references]
     assert [s.refs for s in article.sentences if s.refs] == [(k,) for k in keys[:3]]
+
+
+def test_an_article_laid_out_in_a_table_cell_keeps_its_paragraphs_and_their_citations():
+    """Europe PMC puts the whole article in one layout table cell: the extractor ran the
+    abstract, the keywords, a heading and the first paragraph into one line, and the
+    first citing sentence was lost in it. A data table inside the cell stays a table."""
+    page = f"""<html><body><table width="100%"><tr><td valign="top"><div class="article">
+<h1>Back pain</h1><div class="sec"><h3>Conclusions</h3><p>Simple treatments helped.</p></div>
+<div class="sec"><strong>Keywords: </strong><span>back pain, rest, heat</span></div>
+<div class="sec"><h2>Background</h2><p>Rest helped most patients
+[<a id="x1" href="#R1">1</a>]. Heat helped some [<a id="x2" href="#R2">2</a>]. Ice helped
+a few [<a id="x3" href="#R3">3</a>].</p>{_MORE}
+<table><tr><th>Treatment</th><th>Patients</th></tr><tr><td>Rest</td><td>40</td></tr></table>
+</div><h2>References</h2><ol>{_ENTRIES}</ol></div></td></tr></table></body></html>"""
+    text = html_main_text(page)
+    article = parse_article(text, name="page", path="page.html")
+    keys = [ref.key for ref in article.references]
+    cited = {s.text: s.refs for s in article.sentences if s.refs}
+    assert cited["Rest helped most patients."] == (keys[0],)
+    assert cited["Heat helped some."] == (keys[1],)
+    assert "| Rest | 40 |" in text
+
+
+def test_a_short_piece_linking_only_two_works_of_its_list_cites_them():
+    """Fewer than three linked works looked like footnotes beside a list, and both
+    markers were dropped with no word; links into the list under its heading cite."""
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest helped most patients [<a id="x1" href="#R1">1</a>]. Tai chi was studied once
+[<a id="x5" href="#R5">5</a>]. Nothing else was tried.</p>
+<h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
+    cited, keys = _cited(page)
+    assert cited == {"Rest": (keys[0],), "Tai": (keys[4],)}

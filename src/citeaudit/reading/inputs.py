@@ -170,7 +170,10 @@ def _with_paragraphs(html: str) -> str:
     """The page with paragraphs written as `<div>`s made `<p>`s (see `paragraphs`), and
     elements named with a namespace prefix made `<span>`s: ACS marks up its reference
     titles as `<cas:atitle>`, which trafilatura cannot copy, and it then dropped the
-    whole page ("no article text found"). Links to the page's own DOI go too: the
+    whole page ("no article text found"). A table that lays out the page is made `<div>`s:
+    Europe PMC puts the whole article in one table cell, which the extractor wrote as one
+    line, running the abstract, the keywords, a heading and the first paragraph together
+    into one "sentence" whose citation was lost. Links to the page's own DOI go too: the
     header's "doi: 10.1136/sti.2008.033985" is no citation, and no entry carries it, so
     it was reported as a citation to a work missing from the list."""
     from lxml import etree
@@ -186,13 +189,29 @@ def _with_paragraphs(html: str) -> str:
     jumps = [e for e in document.iter("ol", "ul") if _in_page_navigation(e)]
     for element in jumps:
         element.drop_tree()
+    layout = [table for table in document.iter("table") if _lays_out_page(table)]
+    cells = [e for table in layout for e in _own_rows_and_cells(table)]
+    for element in [*layout, *cells]:
+        element.tag = "div"
     own = _own_doi(document)
     to_itself = [a for a in document.iter("a") if own and _link_doi(a) == own]
     for element in to_itself:
         element.drop_tree()
-    if not paragraph_divs(document) and not prefixed and not jumps and not to_itself:
+    if not paragraph_divs(document) and not (prefixed or jumps or layout or to_itself):
         return html
     return lxml_html.tostring(document, encoding="unicode")
+
+
+def _lays_out_page(table: HtmlElement) -> bool:
+    """A table used for the page's layout, not for data: a heading stands in one of its
+    cells (a data table's cells hold values, not sections)."""
+    return any(True for _ in table.iter("h1", "h2", "h3", "h4", "h5", "h6"))
+
+
+def _own_rows_and_cells(table: HtmlElement) -> list[HtmlElement]:
+    """The table's row groups, rows and cells, not those of a data table inside it."""
+    parts = table.iter("thead", "tbody", "tfoot", "tr", "td", "th")
+    return [e for e in parts if next(e.iterancestors("table"), None) is table]
 
 
 def _own_doi(document: HtmlElement) -> str | None:

@@ -282,7 +282,9 @@ def plain_citations(html: str) -> PageCitations:
     blocks = _in_the_list(_cited_only(blocks))
     unique = {id(block): block for block in blocks.values()}
     headed = _headed_list(document)
-    if len(unique) < _MIN_TARGETS or (
+    # A short piece may link only one or two works, but into its list under its heading
+    into_list = bool(unique) and set(unique) <= {id(b) for b in headed}
+    if (len(unique) < _MIN_TARGETS and not into_list) or (
         len(headed) > 2 * len(unique) and not {id(b) for b in headed} & set(unique)
     ):  # no linked list, or the links go to a few notes beside the real list
         for link in links:
