@@ -163,3 +163,31 @@ def test_a_dash_line_after_a_sentence_that_is_no_quotation_keeps_its_citation():
         path="e.md",
     )
     assert [s.refs for s in article.sentences] == [(), ("dombrowski2016",)]
+
+
+def test_a_link_whose_address_holds_a_question_mark_does_not_end_its_sentence():
+    """trafilatura writes an address with brackets in angle brackets; its "?" is no
+    sentence end, and the link's words stay in the sentence."""
+    text = (
+        "# Duck\n\nIt was also tested in [one early episode](</wiki/MythBusters_(2003_season)"
+        "#Does_a_Duck's_Quack_Echo?>) of *MythBusters*.[1] Ducks quack.\n\n## References\n\n"
+        '1. "Mythbusters Episode 8". 12 December 2003.\n'
+    )
+    article = parse_article(text, name="duck", path="duck.md")
+    [tested] = [s for s in article.sentences if s.refs]
+    assert tested.text.startswith("It was also tested in one early episode of")
+    assert tested.refs == (article.references[0].key,)
+
+
+def test_a_numbered_web_page_entry_with_a_quoted_title_and_no_date_is_an_entry():
+    text = (
+        "# Duck\n\nHoward the Duck started as a comic character in 1973.[1][2]\n\n"
+        "## References\n\n"
+        '1. "Howard the Duck (character)". Grand Comics Database.\n'
+        "2. Sanderson, Peter (2008). Marvel Chronicle. London: DK. p. 161.\n"
+    )
+    article = parse_article(text, name="duck", path="duck.md")
+    assert len(article.references) == 2
+    [howard] = [s for s in article.sentences if s.refs]
+    assert set(howard.refs) == {ref.key for ref in article.references}
+    assert article.citation_problems == []

@@ -756,3 +756,51 @@ def test_a_short_piece_linking_only_two_works_of_its_list_cites_them():
 <h2>References</h2><ol>{_ENTRIES}</ol></article></body></html>"""
     cited, keys = _cited(page)
     assert cited == {"Rest": (keys[0],), "Tai": (keys[4],)}
+
+
+def _wiki_note(n: int, text: str) -> str:
+    return (
+        f'<li id="cite_note-{n}"><span class="mw-cite-backlink"><b><a href="#cite_ref-{n}">^</a>'
+        f'</b></span> <span class="reference-text">{text}</span></li>'
+    )
+
+
+def _wiki_marker(n: int) -> str:
+    return f'<sup id="cite_ref-{n}" class="reference"><a href="#cite_note-{n}">[{n}]</a></sup>'
+
+
+def test_a_shortened_footnote_cites_the_work_it_names_in_the_sources_list():
+    """Wikipedia's shortened footnotes ("Kear 2005, p. 448.") link on to the full work in a
+    "Sources" list: the sentence cites that work. Such notes were dropped with their
+    markers when short, and read as works of their own (which no registry knows) when
+    longer; a note's number may pass the length of the list of works."""
+    notes = [
+        'Lee, Ann (2011). "Duck calls". <i>Journal of Sound</i>. <b>4</b>: 1–9.',
+        '<a href="#CITEREFKear2005">Kear 2005</a>, p.&#160;448.',
+        '<a href="#CITEREFThorpe1996">Thorpe 1996</a>, p.&#160;68.',
+        '<a href="#CITEREFKear2005">Kear 2005</a>, pp.&#160;622–623, 686–690, and the plates.',
+        *(f"Park, Jo ({1990 + n}). <i>Ponds {n}</i>. London: Reed." for n in range(5, 9)),
+        '<a href="#CITEREFThorpe1996">Thorpe 1996</a>, p.&#160;70.',
+    ]
+    sources = (
+        '<li><cite id="CITEREFKear2005">Kear, Janet, ed. (2005). <i>Ducks, Geese and Swans</i>. '
+        "Oxford: Oxford University Press.</cite></li>"
+        '<li><cite id="CITEREFThorpe1996">Thorpe, I. J. (1996). <i>The Origins of Agriculture '
+        "in Europe</i>. New York: Routledge.</cite></li>"
+    )
+    page = f"""<html><body><main><h1>Duck</h1>{_MORE}
+<p>Ducks call loudly.{_wiki_marker(1)} Diving ducks make up the tribe Aythyini.{_wiki_marker(2)}
+Hunters in Scandinavia ate ducks,{_wiki_marker(3)} and in Egypt.{_wiki_marker(4)} Ponds hold
+ducks.{_wiki_marker(5)}{_wiki_marker(6)}{_wiki_marker(7)}{_wiki_marker(8)} Farmers kept
+them too.{_wiki_marker(9)}</p>
+<h2>References</h2><div class="mw-references-wrap"><ol class="references">
+{"".join(_wiki_note(n, text) for n, text in enumerate(notes, start=1))}</ol></div>
+<h2>Sources</h2><div class="refbegin"><ul>{sources}</ul></div></main></body></html>"""
+    article = parse_article(html_main_text(page), name="duck", path="duck.html")
+    by_raw = {ref.raw.split(".", 1)[1].strip()[:10]: ref.key for ref in article.references}
+    assert not any(raw.startswith(("Kear 2005", "Thorpe 199")) for raw in by_raw)
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    assert cited["Diving"] == (by_raw["Kear, Jane"],)
+    assert set(cited["Hunters"]) == {by_raw["Thorpe, I."], by_raw["Kear, Jane"]}
+    assert cited["Farmers"] == (by_raw["Thorpe, I."],)  # note 9; the list has 7 works
+    assert article.citation_problems == []

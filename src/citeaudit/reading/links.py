@@ -39,10 +39,12 @@ def entry_number(url: str) -> int | None:
 
 # `[label](url)` or `[label](url "title")`; the label may hold one level of brackets
 # ("[Lee [2011]](...)") and the URL one level of parentheses (DOIs such as
-# 10.1016/S0140-6736(20)30183-5).
+# 10.1016/S0140-6736(20)30183-5), or the URL is in angle brackets, as trafilatura writes
+# one with unbalanced brackets or spaces ("(</wiki/MythBusters_(2003_season)#Echo?>)").
+LINK_TARGET = r"<[^<>\n]+>|(?:[^()\s]|\([^()\s]*\))+"
 MARKDOWN_LINK = re.compile(
     r"(?<!!)\[(?P<label>(?:[^\[\]]|\[[^\[\]]*\])*)\]"
-    r"\((?P<url>(?:[^()\s]|\([^()\s]*\))+)(?:\s+\"[^\"]*\")?\)"
+    rf"\((?P<url>{LINK_TARGET})(?:\s+\"[^\"]*\")?\)"
 )
 # A URL written out in the text; trailing punctuation is the sentence's, not the URL's.
 BARE_URL = re.compile(r"(?<![(\w/])(?:https?://|www\.)(?:[^\s<>\"()\[\]]|\([^\s()]*\))+", re.I)
@@ -145,13 +147,19 @@ def reference_identities(ref: Reference) -> set[str]:
     return found
 
 
+def link_url(match: re.Match[str]) -> str:
+    """A `MARKDOWN_LINK` match's URL, without the angle brackets it may be written in."""
+    url = match.group("url")
+    return url[1:-1] if url.startswith("<") else url
+
+
 def unwrap_links(text: str) -> tuple[str, list[str]]:
     """`text` with each Markdown link replaced by its words, and the links' URLs that
     could name a source (in-page anchors and relative links are dropped)."""
     urls: list[str] = []
 
     def words(match: re.Match[str]) -> str:
-        url = match.group("url")
+        url = link_url(match)
         if link_identity(url) is not None:
             urls.append(url)
         return match.group("label")

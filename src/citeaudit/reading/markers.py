@@ -29,6 +29,7 @@ from citeaudit.reading.links import (
     MARKDOWN_LINK,
     entry_number,
     link_identity,
+    link_url,
     strip_url,
 )
 
@@ -341,7 +342,7 @@ def _link_markers(text: str) -> list[Marker]:
     found: list[Marker] = []
     for match in MARKDOWN_LINK.finditer(text):
         label = match.group("label")
-        if (entry := entry_number(match.group("url"))) is not None:
+        if (entry := entry_number(link_url(match))) is not None:
             # the page's own link to its n-th entry: exact, whatever its words say
             found.append(
                 Marker(match.group(0), match.start(), match.end(), "numeric", (entry,), keep=label)
@@ -355,7 +356,7 @@ def _link_markers(text: str) -> list[Marker]:
                 match.start(),
                 match.end(),
                 "link",
-                identifier=link_identity(match.group("url")),
+                identifier=link_identity(link_url(match)),
                 keep=label,
             )
         )

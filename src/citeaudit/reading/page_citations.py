@@ -141,14 +141,15 @@ def _is_marker(words: str) -> bool:
 def _cited_only(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
     """Targets that cite no other target. A note and the paragraph it annotates may link
     each other ("[3]" down to the note, "3." back up): both cite, neither is an entry."""
-    citing = set()
-    for block in {id(b): b for b in blocks.values()}.values():
-        for link in block.iter("a"):
-            target = blocks.get(_target_id(link))
-            if target is not None and target is not block and _is_marker(link.text_content()):
-                citing.add(id(block))
-                break
-    return {key: b for key, b in blocks.items() if id(b) not in citing}
+    return {key: b for key, b in blocks.items() if not _cites_another(b, blocks)}
+
+
+def _cites_another(block: HtmlElement, blocks: dict[str, HtmlElement]) -> bool:
+    for link in block.iter("a"):
+        target = blocks.get(_target_id(link))
+        if target is not None and target is not block and _is_marker(link.text_content()):
+            return True
+    return False
 
 
 def _in_the_list(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
@@ -292,7 +293,9 @@ def plain_citations(html: str) -> PageCitations:
             if _target_id(link) in blocks or _numbered_note(link, note):
                 _drop_note_marker(link, _note_citation(note) if note is not None else None)
         return _taken_out(document, headed)
-    unique.update({id(el): el for el in _uncited_neighbours(list(unique.values()))})
+    neighbours = _uncited_neighbours(list(unique.values()))
+    # a note beside the entries that names one of them is no entry ("Carboneras 1992, p. 536.")
+    unique.update({id(el): el for el in neighbours if not _cites_another(el, blocks)})
     order = {id(el): index for index, el in enumerate(document.iter())}
     entries = sorted(unique.values(), key=lambda el: order[id(el)])
     if any(
@@ -312,8 +315,39 @@ def plain_citations(html: str) -> PageCitations:
             block = _entry_of(target)
             if block is not None and id(block) in listed:
                 blocks[_target_id(link)] = block
+    blocks.update(_short_notes(links, ids, blocks, listed))
     _rewrite_markers(links, blocks, entries)
     return replace(_taken_out(document, entries), linked=True)
+
+
+def _short_notes(
+    links: list[HtmlElement],
+    ids: dict[str, HtmlElement],
+    blocks: dict[str, HtmlElement],
+    listed: set[int],
+) -> dict[str, HtmlElement]:
+    """Markers that point at a short note which names one entry of the list, each with
+    that entry: Wikipedia's shortened footnotes ("[36]" at "Thorpe 1996, p. 68.", whose
+    words link on to "Thorpe, I. J. (1996). The Origins of Agriculture in Europe") cite
+    the work. The note itself is no entry (it cites one), and its marker was dropped."""
+    found: dict[str, HtmlElement] = {}
+    for link in links:
+        target_id = _target_id(link)
+        if target_id in blocks or target_id in found or not _NUMERIC.match(link.text_content()):
+            continue
+        target = ids.get(target_id)
+        # the note's own block, however short: "Kear 2005, p. 448." is no entry's size
+        note = target if target is not None and target.tag in _BLOCKS else _note_of(target)
+        if note is None or _length(note) > _NOTE_CITATION_MAX:
+            continue
+        named = {
+            id(blocks[_target_id(inner)]): blocks[_target_id(inner)]
+            for inner in note.iter("a")
+            if _target_id(inner) in blocks and id(blocks[_target_id(inner)]) in listed
+        }
+        if len(named) == 1:
+            found[target_id] = next(iter(named.values()))
+    return found
 
 
 def _rewrite_markers(
@@ -339,7 +373,11 @@ def _rewrite_markers(
             for child in list(link):
                 link.remove(child)
             link.drop_tag()
-        elif _NUMERIC.match(words) and int(re.sub(r"\D", "", words)) <= len(entries):
+        elif _NUMERIC.match(words) and (
+            # a note's number may pass the list's length (its notes name works listed
+            # once); a year linked alone ("2007") keeps its words
+            int(re.sub(r"\D", "", words)) <= len(entries) or not _YEAR.search(words)
+        ):
             for child in list(link):
                 link.remove(child)
             link.text = _marker(link, number[id(block)])

@@ -204,7 +204,13 @@ def looks_like_reference(line: str) -> bool:
         (has_year and (starts_with_author or mla))
         or has_identifier
         or (number is not None and (has_year or bool(_URL.search(text))))  # a web page
+        # a web page cited by its quoted title and its site, with no date:
+        # '"Howard the Duck (character)". Grand Comics Database.'
+        or (number is not None and bool(_QUOTED_TITLE_THEN_SOURCE.match(text)))
     )
+
+
+_QUOTED_TITLE_THEN_SOURCE = re.compile(r"^[\"“][^\"“”]{3,200}[\"”][.,]?\s+[A-Z0-9]\w*")
 
 
 # What the rules' complete reading may still lack and the labeller supplies: the rules

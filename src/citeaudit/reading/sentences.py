@@ -21,6 +21,8 @@ import threading
 
 import pysbd
 
+from citeaudit.reading.links import LINK_TARGET
+
 _ABBREVIATIONS = (
     "approx|ca|cf|vs|incl|resp|approx|no|nos|vol|suppl|min|max|mo|yr|yrs|wk|wks|hr|hrs|"
     "sec|fig|figs|eq|eqs|ref|refs|e\\.g|i\\.e|al|viz|esp|avg|est|dept|univ|pt|pts|etc|"
@@ -61,6 +63,10 @@ _CLOSED_END = re.compile(
 _MARKED_NUMBER_END = re.compile(
     r"(\d\.\[[\d,\s–-]{1,40}\](?:[\s,;]*\[[\d,\s–-]{1,40}\])*)\s+(?=[A-Z][a-z])"
 )
+# A link's URL, which may hold a "?" or a ". " that ends no sentence ("...#Quack_Echo?>)"):
+# hidden from the splitter behind a word of its own while the text is split
+_LINK_URL = re.compile(rf"(?<=\]\()(?:{LINK_TARGET})(?=(?:\s+\"[^\"]*\")?\))")
+_HIDDEN_URL = re.compile(r"citeauditlink(\d+)x")
 WINDOW = 2000  # characters; a paragraph up to twice this long goes to pysbd whole
 
 
@@ -123,6 +129,20 @@ def split_sentences(text: str) -> list[str]:
     text = " ".join(text.split())
     if not text:
         return []
+    urls: list[str] = []
+
+    def hide(match: re.Match[str]) -> str:
+        urls.append(match.group())
+        return f"citeauditlink{len(urls) - 1}x"
+
+    text = _LINK_URL.sub(hide, text)
+    sentences = _split(text)
+    if not urls:
+        return sentences
+    return [_HIDDEN_URL.sub(lambda m: urls[int(m.group(1))], s) for s in sentences]
+
+
+def _split(text: str) -> list[str]:
     segmenter = _segmenter()
     pieces = [
         s.strip()
