@@ -804,3 +804,36 @@ them too.{_wiki_marker(9)}</p>
     assert set(cited["Hunters"]) == {by_raw["Thorpe, I."], by_raw["Kear, Jane"]}
     assert cited["Farmers"] == (by_raw["Thorpe, I."],)  # note 9; the list has 7 works
     assert article.citation_problems == []
+
+
+def test_a_dated_footnote_beside_the_reference_list_is_no_work_the_sentence_cites():
+    """PeerJ links its footnotes like its references; a note that names a year ("Based on
+    a dataset released in 2016") was read as a work of the list."""
+    notes = "".join(
+        f'<div class="fn article-footnote" id="fn-{n}"><span class="p">{text}</span></div>'
+        for n, text in enumerate(
+            [
+                "Based on a survey released in 2016 (the most recent data available).",
+                "DOIs are short, unique identifiers for scholarly papers.",
+            ],
+            start=1,
+        )
+    )
+    entries = "".join(
+        f'<li class="ref" id="ref-{n}">{name} A, Lee B. {topic} and pain. Pain. {2000 + n};'
+        f"{n}:1-9.</li>"
+        for n, (name, topic) in enumerate(
+            [("Baker", "Rest"), ("Chen", "Heat"), ("Dunn", "Ice")], start=1
+        )
+    )
+    page = f"""<html><body><article><h1>Back pain</h1>{_MORE}
+<p>Rest is used twice as often as heat<a class="xref xref-fn" href="#fn-1"><sup>1</sup></a>
+(<a href="#ref-1">Baker &amp; Lee, 2001</a>). Heat helped some
+(<a href="#ref-2">Chen &amp; Lee, 2002</a>). Ice helped a few
+(<a href="#ref-3">Dunn &amp; Lee, 2003</a>), as DOIs show<a href="#fn-2"><sup>2</sup></a>.</p>
+{notes}<h2>References</h2><ul>{entries}</ul></article></body></html>"""
+    article = parse_article(html_main_text(page), name="page", path="page.html")
+    assert [ref.year for ref in article.references] == [2001, 2002, 2003]
+    cited = {s.text.split()[0]: s.refs for s in article.sentences if s.refs}
+    keys = [ref.key for ref in article.references]
+    assert cited == {"Rest": (keys[0],), "Heat": (keys[1],), "Ice": (keys[2],)}

@@ -170,9 +170,17 @@ def _in_the_list(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
         if _YEAR.search(b.text_content()) or "doi" in b.text_content().lower()
     )
     stray_kinds = {
-        kind for kind, n in kinds.items() if kind != main and (n == 1 or dated[kind] < n / 2)
+        kind
+        for kind, n in kinds.items()
+        if kind != main and (n == 1 or dated[kind] < n / 2 or _FOOTNOTE_CLASS.search(kind[1] or ""))
     }
     return {key: b for key, b in blocks.items() if (b.tag, b.get("class")) not in stray_kinds}
+
+
+# A block its page calls a footnote beside a list of another kind: PeerJ's "Based on a
+# Sci-Hub dataset released in 2016" carries a year, as most of its notes do (one names
+# "DOIs"), and was read as a work the sentence cites.
+_FOOTNOTE_CLASS = re.compile(r"(?i)(?:^|\s)(?:fn|foot-?notes?|[\w-]*-footnotes?|endnotes?)(?:\s|$)")
 
 
 def _uncited_neighbours(entries: list[HtmlElement]) -> list[HtmlElement]:
