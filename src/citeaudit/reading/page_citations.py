@@ -145,6 +145,8 @@ def _cited_only(blocks: dict[str, HtmlElement]) -> dict[str, HtmlElement]:
 
 
 def _cites_another(block: HtmlElement, blocks: dict[str, HtmlElement]) -> bool:
+    """Whether the block links on to another target as a citation: it is then a note
+    about a work, not a work of the list."""
     for link in block.iter("a"):
         target = blocks.get(_target_id(link))
         if target is not None and target is not block and _is_marker(link.text_content()):
