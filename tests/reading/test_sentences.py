@@ -168,3 +168,17 @@ def test_a_numbers_full_stop_followed_by_a_marker_and_a_capital_ends_the_sentenc
         "The structures were refined using SHELXL-2013.[14] Hydrogen atoms were placed."
     ) == ["The structures were refined using SHELXL-2013.[14]", "Hydrogen atoms were placed."]
     assert split_sentences("The values were 3.[4] and up.") == ["The values were 3.[4] and up."]
+
+
+def test_an_abbreviated_name_before_a_lower_case_word_ends_no_sentence():
+    """A taxon's authority ("*Agathis* Salisb.") is an abbreviation the splitter does not
+    know; the lower-case word after it continues the sentence. A sentence may still start
+    with a lower-case name ("mRNA levels rose.")."""
+    assert split_sentences(
+        "Modern trees, especially the genus *Agathis* Salisb. are highly resinous [34]. "
+        "We lived in Paris. mRNA levels rose."
+    ) == [
+        "Modern trees, especially the genus *Agathis* Salisb. are highly resinous [34].",
+        "We lived in Paris.",
+        "mRNA levels rose.",
+    ]

@@ -40,6 +40,8 @@ _ENDS_WITH_ABBREVIATION = re.compile(
 # Never the start of a new sentence: "*, unpublished", "** (e.g., ...", "cobras of ..."
 _CONTINUES = re.compile(r"^(?:[*_]{1,2}\s*)?[a-z0-9(\[,;:]")
 _LIST_NUMBER = re.compile(r"^\d{1,3}\.$")
+_ENDS_WITH_SHORT_NAME = re.compile(r"\s[A-Z][a-z]{1,6}\.$")
+_LOWER_WORD = re.compile(r"^[a-z]{2,}\s")  # "are ...", never "mRNA", "pH", "t-SNE", "p < 0.05"
 _BRACKETED_NUMBER = re.compile(r"^\(\s?\d+(?:[.,]\d+)?\s+[a-zµ%]")
 _VERSION = re.compile(r"^v\.?\s?\d")
 # pysbd cuts a sentence at each item of an inline enumeration ("gaps: 1) the growing...;
@@ -157,6 +159,9 @@ def _split(text: str) -> list[str]:
             sentences
             and (
                 (_ENDS_WITH_ABBREVIATION.search(sentences[-1]) and _CONTINUES.match(piece))
+                # an abbreviated name before a lower-case word: a taxon's authority
+                # ("the genus *Agathis* Salisb. are highly resinous")
+                or (_ENDS_WITH_SHORT_NAME.search(sentences[-1]) and _LOWER_WORD.match(piece))
                 or _LIST_NUMBER.match(sentences[-1])  # "5." alone: a list item's number
                 or piece[:1] in ")],;:"  # "(urea, glycine, etc.) will be", "*e.g*., Lee": no
                 # sentence starts so
