@@ -191,3 +191,18 @@ def test_a_numbered_web_page_entry_with_a_quoted_title_and_no_date_is_an_entry()
     [howard] = [s for s in article.sentences if s.refs]
     assert set(howard.refs) == {ref.key for ref in article.references}
     assert article.citation_problems == []
+
+
+def test_a_numbered_entry_of_authors_written_without_punctuation_is_an_entry():
+    """JATS rendered with no punctuation between fields, a book with no year."""
+    text = (
+        "# Methylation\n\nWe followed the method of Tierling et al [2] with changes.\n\n"
+        "## References\n\n"
+        "1. Bird AP Wolffe AP Methylation-induced repression Cell 1999 99 451 454\n"
+        "2. Tierling S Reither S Walter J Bisulfite sequencing of small DNA/cell samples\n"
+    )
+    article = parse_article(text, name="m", path="m.md")
+    assert len(article.references) == 2
+    [followed] = [s for s in article.sentences if s.refs]
+    assert followed.refs == (article.references[1].key,)
+    assert article.citation_problems == []

@@ -207,9 +207,13 @@ def looks_like_reference(line: str) -> bool:
         # a web page cited by its quoted title and its site, with no date:
         # '"Howard the Duck (character)". Grand Comics Database.'
         or (number is not None and bool(_QUOTED_TITLE_THEN_SOURCE.match(text)))
+        # authors with no punctuation, as JATS renders a book without its year:
+        # "Tierling S Reither S Walter J Bisulfite sequencing of small DNA/cell samples"
+        or (number is not None and bool(_BARE_AUTHOR_LIST.match(text)))
     )
 
 
+_BARE_AUTHOR_LIST = re.compile(r"^(?:[A-Z][a-z][\w'’-]* [A-Z]{1,3} ){2,}[A-Z]")
 _QUOTED_TITLE_THEN_SOURCE = re.compile(r"^[\"“][^\"“”]{3,200}[\"”][.,]?\s+[A-Z0-9]\w*")
 
 
