@@ -121,7 +121,8 @@ def _sync_data(staged: Sequence[StagedFile]) -> None:
     syncfs = _syncfs()
     pending = list(staged)
     if syncfs is not None and pending:
-        systems = {os.stat(one.temporary.parent).st_dev: one.temporary.parent for one in pending}
+        folders = dict.fromkeys(one.temporary.parent for one in pending)  # a stat per folder
+        systems = {os.stat(folder).st_dev: folder for folder in folders}
         for directory in systems.values():
             fd = os.open(directory, os.O_RDONLY)
             try:
